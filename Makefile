@@ -1,0 +1,36 @@
+# The two commands a newcomer needs:  `make serve`  and  `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install build serve test lint format metadata clean
+
+# A fresh clone gets its virtual environment here; pyproject.toml changes reinstall it.
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+build: install
+	$(BIN)/status-codes build
+
+serve: install
+	$(BIN)/status-codes serve
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+metadata: install
+	$(BIN)/status-codes metadata
+
+clean:
+	rm -rf build

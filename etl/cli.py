@@ -1,0 +1,131 @@
+"""The `status-codes` command (also `python -m etl`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
+from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
+from etl.records import DocumentError
+from etl.web import PLUGINS_DIR
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+@click.group()
+@click.version_option(package_name="status-codes")
+def cli() -> None:
+    """Build and serve the protocol status-codes dataset."""
+
+
+def run_build(source: Path, output: Path) -> None:
+    try:
+        summary = build_database(source, output)
+    except DocumentError as error:
+        click.echo(error.format(source.as_posix()), err=True)
+        kept = "was left unchanged" if output.exists() else "was not written"
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) in {source}; fix the line(s) above and build "
+            f"again. {output} {kept}."
+        ) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"could not read {source} or write {output}: {error.strerror or error}. "
+            "Check the path and its permissions."
+        ) from None
+    click.echo(summary.describe())
+
+
+@cli.command()
+@click.argument(
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_SOURCE,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="SQLite file to write (replaced atomically).",
+)
+def build(source: Path, output: Path) -> None:
+    """Parse SOURCE (default sources/status-codes.zh-CN.txt) into a SQLite database."""
+    run_build(source, output)
+
+
+def is_stale(database: Path, inputs: list[Path]) -> bool:
+    """Is the database missing or older than any of its inputs?"""
+    if not database.exists():
+        return True
+    built = database.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in inputs if path.exists())
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_SOURCE,
+    show_default=True,
+)
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+)
+def serve(host: str, port: int, source: Path, database: Path) -> None:
+    """Build the database if it is missing or stale, then serve it with Datasette."""
+    if database.stem != DATABASE_NAME:
+        raise click.ClickException(
+            f"the database file must be named {DATABASE_NAME}.db (Datasette names the "
+            f"database after the file and metadata.yml describes {DATABASE_NAME})"
+        )
+    inputs = [source, *sorted(PACKAGE_DIR.glob("*.py"))]  # new ETL code -> rebuild
+    if is_stale(database, inputs):
+        run_build(source, database)
+    if not METADATA_PATH.exists():
+        raise click.ClickException(
+            f"{METADATA_PATH} not found: run from the project's root folder, "
+            "or write it with `status-codes metadata`."
+        )
+    command = [
+        sys.executable, "-m", "datasette", "serve",
+        "--immutable", str(database),
+        "--metadata", str(METADATA_PATH),
+        "--plugins-dir", str(PLUGINS_DIR),
+        "--host", host,
+        "--port", str(port),
+    ]  # fmt: skip
+    click.echo(f"Serving http://{host}:{port}/{DATABASE_NAME} (Ctrl-C stops)")
+    sys.stdout.flush()
+    os.execv(sys.executable, command)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit non-zero if metadata.yml is out of date.")
+def metadata(check: bool) -> None:
+    """Write metadata.yml from the schema definition."""
+    text = render_metadata()
+    current = METADATA_PATH.read_text(encoding="utf-8") if METADATA_PATH.exists() else None
+    if check:
+        if current != text:
+            raise click.ClickException(
+                f"{METADATA_PATH} is out of date: run `status-codes metadata` and commit it."
+            )
+        click.echo(f"{METADATA_PATH} is up to date.")
+        return
+    METADATA_PATH.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {METADATA_PATH}.")
+
+
+def main() -> None:
+    cli(prog_name="status-codes")

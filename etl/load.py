@@ -1,0 +1,89 @@
+"""Loading: validated records into a new SQLite file, swapped in atomically.
+
+The database is written to a temporary file beside the output and renamed over it only
+when complete, so a failed or interrupted build leaves any existing database untouched.
+The file is finished vacuumed and in rollback-journal mode: byte-for-byte reproducible
+from the same inputs and safe for Datasette to serve immutable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from etl import __version__
+from etl.records import ParsedDocument
+from etl.schema import TABLES, Table, ensure_schema
+from etl.source import SourceText
+
+
+class BuildError(Exception):
+    """The database could not be completed (not a problem of the document)."""
+
+
+def rows_for(spec: Table, records: Iterable[object]) -> list[dict]:
+    """Records as rows of `spec`: only the table's columns, in its order."""
+    return [
+        {name: getattr(record, name) for name in spec.column_names}
+        if dataclasses.is_dataclass(record)
+        else {name: record[name] for name in spec.column_names}
+        for record in records
+    ]
+
+
+def fill_database(db: sqlite_utils.Database, doc: ParsedDocument, source: SourceText) -> None:
+    """Create the schema and insert every record of `doc` into `db`."""
+    ensure_schema(db)
+    content = {
+        "document_line": doc.lines,
+        "protocol": doc.protocols,
+        "class": doc.classes,
+        "code": doc.codes,
+        "subcode": doc.subcodes,
+        "range": doc.ranges,
+        "document": [
+            {
+                "path": source.path,
+                "sha256": source.sha256,
+                "line_count": len(source.lines),
+                "title": doc.title,
+                "etl_version": __version__,
+            }
+        ],
+    }
+    with db.conn:
+        for spec in TABLES:
+            rows = rows_for(spec, content[spec.name])
+            if rows:
+                db[spec.name].insert_all(rows, batch_size=1000)
+    violations = db.execute("PRAGMA foreign_key_check").fetchall()
+    if violations:
+        raise BuildError(f"foreign key check failed: {violations[:5]}")
+
+
+def write_database(doc: ParsedDocument, source: SourceText, output: Path) -> None:
+    """Write `doc` to `output`, replacing it only once the new file is complete."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        db = sqlite_utils.Database(temp)
+        # The temporary file is thrown away on any failure, so it needs no journal.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        fill_database(db, doc, source)
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.execute("VACUUM")
+        db.close()
+        with open(temp, "rb+") as finished:
+            os.fsync(finished.fileno())
+        os.replace(temp, output)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

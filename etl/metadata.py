@@ -1,0 +1,65 @@
+"""Datasette's metadata.yml, rendered from the schema (never edited by hand).
+
+`status-codes metadata` rewrites the file; a test fails when the committed copy is stale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from etl.schema import TABLES
+
+METADATA_PATH = Path("metadata.yml")
+DATABASE_NAME = "status_codes"
+
+HEADER = (
+    "# Generated from etl/schema.py and etl/metadata.py by `status-codes metadata`.\n"
+    "# Do not edit by hand: change the schema and run the command again.\n"
+)
+
+INSTANCE = {
+    "title": "Protocol status codes · 协议状态码",
+    "description": (
+        "HTTP status codes (with IIS sub-status codes), FTP reply codes and WebSocket close "
+        "codes, parsed from a Chinese-language reference document into normalized tables. "
+        "Every row records the source line it came from; the document itself is in "
+        "document_line. HTTP 状态码(含 IIS 子状态码)、FTP 应答码与 WebSocket 关闭码。"
+    ),
+    "source": (
+        "Plain-text copy of a Chinese web article on HTTP/FTP/WebSocket error codes, which "
+        "draws on Microsoft's IIS status-code article, RFC 959 and MDN's CloseEvent page"
+    ),
+    "license": (
+        "Source text: third-party article, license unknown, reproduced verbatim for reference; "
+        "see the project README"
+    ),
+}
+
+
+def build_metadata() -> dict:
+    tables = {}
+    for spec in TABLES:
+        entry: dict = {"description": spec.description}
+        if spec.label_column:
+            entry["label_column"] = spec.label_column
+        if spec.sort:
+            entry["sort"] = spec.sort
+        if spec.facets:
+            entry["facets"] = list(spec.facets)
+        entry["columns"] = {c.name: c.description for c in spec.columns}
+        tables[spec.name] = entry
+    return {
+        **INSTANCE,
+        "databases": {
+            DATABASE_NAME: {
+                "description": INSTANCE["description"],
+                "tables": tables,
+            }
+        },
+    }
+
+
+def render_metadata() -> str:
+    return HEADER + yaml.safe_dump(build_metadata(), allow_unicode=True, sort_keys=False, width=100)

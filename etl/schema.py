@@ -1,0 +1,307 @@
+"""The database's shape, declared once as data.
+
+Tables, columns, types, keys, indexes and every description live here. `ensure_schema`
+creates the tables from it, `etl.metadata` renders Datasette's `metadata.yml` from it, and the
+tests check that nothing is left undescribed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: type  # int or str
+    description: str
+    primary_key: bool = False
+    not_null: bool = False
+    references: str | None = None  # "table.column"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    label_column: str | None = None
+    facets: tuple[str, ...] = ()
+    sort: str | None = None
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def primary_key(self) -> str:
+        return next(c.name for c in self.columns if c.primary_key)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _source_line(what: str) -> Column:
+    return Column(
+        "source_line",
+        int,
+        f"Line of the source document (1-based) that {what}; links to document_line.",
+        references="document_line.line_no",
+    )
+
+
+PROTOCOL = Table(
+    name="protocol",
+    description="The protocols the document covers, one row per protocol heading.",
+    columns=(
+        Column(
+            "id",
+            str,
+            "Lower-case Latin name taken from the heading, e.g. http, ftp, websockets.",
+            primary_key=True,
+        ),
+        Column(
+            "name", str, "Protocol name as written in the heading, e.g. WebSockets.", not_null=True
+        ),
+        Column(
+            "heading",
+            str,
+            "The heading line exactly as written, e.g. WebSockets状态码.",
+            not_null=True,
+        ),
+        Column(
+            "description_zh",
+            str,
+            "The document's description of the protocol (the line after its heading), verbatim; "
+            "empty when the document gives none.",
+        ),
+        _source_line("holds the protocol heading"),
+    ),
+    label_column="name",
+    sort="source_line",
+)
+
+CLASS = Table(
+    name="class",
+    description="Classes of codes (1xx, 2xx, …) within a protocol, one row per class heading.",
+    columns=(
+        Column("id", str, "Protocol id and class label, e.g. http-4xx.", primary_key=True),
+        Column(
+            "protocol_id",
+            str,
+            "The protocol this class belongs to.",
+            not_null=True,
+            references="protocol.id",
+        ),
+        Column("digit", int, "The class digit, e.g. 4 for 4xx.", not_null=True),
+        Column("label", str, "The class label, e.g. 4xx.", not_null=True),
+        Column("title_zh", str, "The heading's title after the label, verbatim, e.g. 客户端错误."),
+        Column(
+            "description_zh",
+            str,
+            "The document's description of the class, verbatim: the line after the heading, "
+            "or an `N00 Series, …` item standing in for it; empty when there is none.",
+        ),
+        Column("min_code", int, "Lowest code the class covers, e.g. 400.", not_null=True),
+        Column("max_code", int, "Highest code the class covers, e.g. 499.", not_null=True),
+        _source_line("holds the class heading"),
+    ),
+    label_column="title_zh",
+    facets=("protocol_id",),
+    sort="source_line",
+    indexes=(("protocol_id",),),
+)
+
+CODE = Table(
+    name="code",
+    description="Status, reply and close codes, one row per code listed in the document.",
+    columns=(
+        Column(
+            "id",
+            str,
+            "Protocol id and code, e.g. http-404, ftp-421, websockets-1006.",
+            primary_key=True,
+        ),
+        Column(
+            "protocol_id",
+            str,
+            "The protocol the code belongs to.",
+            not_null=True,
+            references="protocol.id",
+        ),
+        Column(
+            "class_id",
+            str,
+            "The class heading the code is listed under; empty where the protocol has no "
+            "class headings (e.g. WebSockets).",
+            references="class.id",
+        ),
+        Column("code", int, "The numeric code, e.g. 404.", not_null=True),
+        Column(
+            "name",
+            str,
+            "The name the document gives (the WebSocket table's name cell, e.g. CLOSE_NORMAL); "
+            "empty where the cell is a lone dash or the document gives no name.",
+        ),
+        Column(
+            "description_zh", str, "The document's text for the code, verbatim (mostly Chinese)."
+        ),
+        _source_line("lists the code"),
+    ),
+    label_column="description_zh",
+    facets=("protocol_id", "class_id"),
+    sort="source_line",
+    indexes=(("protocol_id", "code"), ("code",), ("class_id",)),
+)
+
+SUBCODE = Table(
+    name="subcode",
+    description="Sub-status codes such as IIS's 403.14 or 404.0, each under its parent code.",
+    columns=(
+        Column("id", str, "Protocol id and sub-status, e.g. http-403.14.", primary_key=True),
+        Column(
+            "code_id", str, "The parent code, e.g. http-403.", not_null=True, references="code.id"
+        ),
+        Column(
+            "subcode",
+            str,
+            "The sub-status as written, e.g. 403.14; text, so 403.10 and 403.1 stay distinct "
+            "and 404.0 keeps its zero.",
+            not_null=True,
+        ),
+        Column("minor", int, "The number after the dot, e.g. 14 for 403.14.", not_null=True),
+        Column(
+            "qualifier_zh",
+            str,
+            "A parenthesised qualifier between the code and its text, e.g. (无) in "
+            "`404.0 -(无) –`; empty when there is none.",
+        ),
+        Column("description_zh", str, "The document's text for the sub-status, verbatim."),
+        _source_line("lists the sub-status"),
+    ),
+    label_column="subcode",
+    facets=("code_id",),
+    sort="source_line",
+    indexes=(("code_id",), ("subcode",)),
+)
+
+RANGE = Table(
+    name="range",
+    description="Ranges of codes the document describes as a block, e.g. WebSocket 3000–3999.",
+    columns=(
+        Column(
+            "id",
+            str,
+            "Protocol id, first and last code, e.g. websockets-3000-3999.",
+            primary_key=True,
+        ),
+        Column(
+            "protocol_id",
+            str,
+            "The protocol the range belongs to.",
+            not_null=True,
+            references="protocol.id",
+        ),
+        Column("first_code", int, "First code of the range (inclusive).", not_null=True),
+        Column("last_code", int, "Last code of the range (inclusive).", not_null=True),
+        Column("name", str, "The name cell of the range's row; empty when it is a lone dash."),
+        Column("description_zh", str, "The document's text for the range, verbatim."),
+        _source_line("describes the range"),
+    ),
+    label_column="id",
+    facets=("protocol_id",),
+    sort="source_line",
+    indexes=(("protocol_id", "first_code", "last_code"),),
+)
+
+DOCUMENT_LINE = Table(
+    name="document_line",
+    description=(
+        "Every line of the source document with what the parser made of it: no line is "
+        "dropped, so the whole document can be read here and each row traced to its line."
+    ),
+    columns=(
+        Column("line_no", int, "Line number in the source document, 1-based.", primary_key=True),
+        Column("text", str, "The line's text, without surrounding whitespace.", not_null=True),
+        Column(
+            "kind",
+            str,
+            "What the line is: title, protocol heading, protocol description, class heading, "
+            "class description, item, table header, table separator, table row or blank.",
+            not_null=True,
+        ),
+        Column(
+            "protocol_id",
+            str,
+            "The protocol row this line produced or describes (headings, descriptions, "
+            "table header and separator).",
+            references="protocol.id",
+        ),
+        Column(
+            "class_id", str, "The class row this line produced or describes.", references="class.id"
+        ),
+        Column("code_id", str, "The code row this line produced.", references="code.id"),
+        Column(
+            "subcode_id", str, "The sub-status row this line produced.", references="subcode.id"
+        ),
+        Column("range_id", str, "The range row this line produced.", references="range.id"),
+    ),
+    label_column="text",
+    facets=("kind",),
+    indexes=(("kind",),),
+)
+
+DOCUMENT = Table(
+    name="document",
+    description="The source document this database was built from, and the build that read it.",
+    columns=(
+        Column("path", str, "Path of the source document as given to the build.", primary_key=True),
+        Column("sha256", str, "SHA-256 of the document's bytes.", not_null=True),
+        Column("line_count", int, "Number of lines in the document.", not_null=True),
+        Column("title", str, "The lines before the first protocol heading, if any."),
+        Column(
+            "etl_version", str, "Version of the ETL package that built the database.", not_null=True
+        ),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (PROTOCOL, CLASS, CODE, SUBCODE, RANGE, DOCUMENT_LINE, DOCUMENT)
+
+
+def table(name: str) -> Table:
+    return next(t for t in TABLES if t.name == name)
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, foreign key and index that does not exist yet (safe to repeat).
+
+    Foreign keys are added after all tables exist, since some reference each other
+    (code.source_line -> document_line, document_line.code_id -> code).
+    """
+    for spec in TABLES:
+        db[spec.name].create(
+            {c.name: c.type for c in spec.columns},
+            pk=spec.primary_key,
+            not_null={c.name for c in spec.columns if c.not_null},
+            if_not_exists=True,
+        )
+    db.add_foreign_keys(
+        [
+            (spec.name, c.name, *c.references.split("."))
+            for spec in TABLES
+            for c in spec.columns
+            if c.references is not None
+        ]
+    )
+    for spec in TABLES:
+        # every foreign key gets an index, unless a declared index already starts with it
+        indexed = [
+            (c.name,)
+            for c in spec.columns
+            if c.references is not None and not any(i[0] == c.name for i in spec.indexes)
+        ]
+        for columns in [*spec.indexes, *indexed]:
+            db[spec.name].create_index(columns, if_not_exists=True)

@@ -1,0 +1,118 @@
+"""The `status-codes build` command: output, errors, atomic replacement, reproducibility."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import sqlite_utils
+from click.testing import CliRunner
+from conftest import ROOT
+
+from etl.cli import cli, is_stale
+
+GOOD = "HTTP\n4xx客户端错误\n- 404 – 未找到。\n- 404.0 -(无) – 没有找到文件或目录。\n"
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_writes_the_database_and_says_what_it_built(tmp_path):
+    source = tmp_path / "doc.txt"
+    source.write_text(GOOD, encoding="utf-8")
+    output = tmp_path / "out" / "x.db"
+    result = CliRunner().invoke(cli, ["build", str(source), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Built {output} from {source.as_posix()}: 1 protocols, 1 classes, 1 codes, "
+        "1 sub-statuses, 0 ranges (4 lines, all accounted for).\n"
+    )
+    db = sqlite_utils.Database(output)
+    assert [r["id"] for r in db["subcode"].rows] == ["http-404.0"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert os.listdir(output.parent) == ["x.db"]
+
+
+def test_default_paths_in_the_project(project_copy):
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Built build/status_codes.db from sources/status-codes.zh-CN.txt: 3 protocols, "
+        "11 classes, 112 codes, 24 sub-statuses, 5 ranges (170 lines"
+    )
+    db = sqlite_utils.Database(project_copy / "build" / "status_codes.db")
+    assert db.execute("select path from document").fetchall() == [
+        ("sources/status-codes.zh-CN.txt",)
+    ]
+
+
+def test_malformed_document_reports_every_problem_and_keeps_the_old_database(tmp_path):
+    source = tmp_path / "doc.txt"
+    output = tmp_path / "status_codes.db"
+    source.write_text(GOOD, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", str(source), "-o", str(output)]).exit_code == 0
+    before = output.read_bytes()
+
+    source.write_text(GOOD + "- 4O4 – typo\n- 404 – again\n- 405.1 – orphan\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(output)])
+    assert result.exit_code == 1
+    path = source.as_posix()
+    assert result.stderr == (
+        f"{path}:5: expected a numeric code such as 404 or 403.14, found '4O4'\n"
+        f"{path}:6: expected each code once, found code 404 in http again (first on line 3)\n"
+        f"{path}:7: expected the code 405 to be listed in http for its sub-status 405.1, found "
+        "no such code\n"
+        f"Error: 3 problem(s) in {path}; fix the line(s) above and build again. {output} was "
+        "left unchanged.\n"
+    )
+    assert output.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["doc.txt", "status_codes.db"]
+
+
+def test_failure_while_writing_leaves_no_trace(tmp_path, monkeypatch):
+    source = tmp_path / "doc.txt"
+    output = tmp_path / "status_codes.db"
+    source.write_text(GOOD, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", str(source), "-o", str(output)]).exit_code == 0
+    before = output.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("etl.load.ensure_schema", fail)
+    result = CliRunner().invoke(cli, ["build", str(source), "-o", str(output)])
+    assert isinstance(result.exception, RuntimeError)
+    assert output.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["doc.txt", "status_codes.db"]
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a" / "status_codes.db", tmp_path / "b" / "status_codes.db"
+    for output in (first, second):
+        result = CliRunner().invoke(cli, ["build", "--output", str(output)], catch_exceptions=False)
+        assert result.exit_code == 0
+    assert sha256(first) == sha256(second)
+
+
+def test_python_dash_m_etl_runs_the_same_command(tmp_path):
+    output = tmp_path / "status_codes.db"
+    completed = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith(f"Built {output} from sources/status-codes.zh-CN.txt")
+
+
+def test_staleness(tmp_path):
+    db, source = tmp_path / "status_codes.db", tmp_path / "doc.txt"
+    source.write_text(GOOD)
+    assert is_stale(db, [source])
+    db.write_bytes(b"")
+    os.utime(source, (1, 1))
+    assert not is_stale(db, [source])
+    os.utime(source, (db.stat().st_mtime + 10, db.stat().st_mtime + 10))
+    assert is_stale(db, [source])

@@ -1,0 +1,77 @@
+"""The database as Datasette serves it: JSON, CSV, row pages with labels."""
+
+import csv
+import io
+
+import pytest
+import yaml
+from conftest import ROOT, get_all
+from datasette.app import Datasette
+
+from etl.web import PLUGINS_DIR
+
+
+@pytest.fixture()
+def datasette(real_db_path):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    return Datasette(
+        [], immutables=[str(real_db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR)
+    )
+
+
+def test_code_table_as_json_and_csv(datasette):
+    as_json, as_csv = get_all(
+        datasette,
+        "/status_codes/code.json?_shape=array&protocol_id=http&code=404",
+        "/status_codes/code.csv?protocol_id=websockets&_sort=code&_size=3&_labels=on",
+    )
+    assert as_json.status_code == 200
+    assert as_json.json() == [
+        {
+            "id": "http-404",
+            "protocol_id": "http",
+            "class_id": "http-4xx",
+            "code": 404,
+            "name": None,
+            "description_zh": "未找到。",
+            "source_line": 53,
+        }
+    ]
+    assert as_csv.status_code == 200
+    table = list(csv.reader(io.StringIO(as_csv.text)))
+    assert table == [
+        ["id", "protocol_id", "protocol_id_label", "class_id", "class_id_label", "code", "name",
+         "description_zh", "source_line", "source_line_label"],
+        ["websockets-1000", "websockets", "WebSockets", "", "", "1000", "CLOSE_NORMAL",
+         "正常关闭; 无论为何目的而创建, 该链接都已成功完成任务。", "151",
+         "1000 | CLOSE_NORMAL | 正常关闭; 无论为何目的而创建, 该链接都已成功完成任务。 |"],
+        ["websockets-1001", "websockets", "WebSockets", "", "", "1001", "CLOSE_GOING_AWAY",
+         "终端离开, 可能因为服务端错误, 也可能因为浏览器正从打开连接的页面跳转离开。", "152",
+         "1001 | CLOSE_GOING_AWAY | 终端离开, 可能因为服务端错误, 也可能因为浏览器正从打开连接的页面跳转离开。 |"],
+        ["websockets-1002", "websockets", "WebSockets", "", "", "1002", "CLOSE_PROTOCOL_ERROR",
+         "由于协议错误而中断连接。", "153", "1002 | CLOSE_PROTOCOL_ERROR | 由于协议错误而中断连接。 |"],
+    ]  # fmt: skip
+
+
+def test_row_pages_show_labels(datasette):
+    code_page, subcode_page, subcode_json = get_all(
+        datasette,
+        "/status_codes/code/http-404",
+        "/status_codes/subcode/http-403~2E14",
+        "/status_codes/subcode/http-403~2E14.json?_shape=array",
+    )
+    assert code_page.status_code == 200
+    html = code_page.text
+    assert '<a href="/status_codes/protocol/http">HTTP</a>' in html
+    assert '<a href="/status_codes/class/http-4xx">客户端错误</a>' in html
+    assert '<a href="/status_codes/document_line/53">- 404 – 未找到。</a>' in html
+    assert subcode_page.status_code == 200
+    assert '<a href="/status_codes/code/http-403">禁止访问</a>' in subcode_page.text
+    assert subcode_json.json()[0]["subcode"] == "403.14"
+
+
+def test_table_pages_use_metadata(datasette):
+    (page,) = get_all(datasette, "/status_codes/code")
+    assert page.status_code == 200
+    assert "Status, reply and close codes, one row per code listed in the document." in page.text
+    assert "protocol_id" in page.text and 'class="facet-info' in page.text

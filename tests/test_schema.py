@@ -1,0 +1,46 @@
+"""One schema drives the tables and metadata.yml; nothing is left undescribed."""
+
+import yaml
+from click.testing import CliRunner
+from conftest import ROOT
+
+from etl.cli import cli
+from etl.metadata import render_metadata
+from etl.schema import TABLES
+
+
+def test_metadata_yml_is_generated_from_the_schema():
+    committed = (ROOT / "metadata.yml").read_text(encoding="utf-8")
+    assert committed == render_metadata(), "run `status-codes metadata` and commit metadata.yml"
+
+
+def test_every_table_and_column_is_described():
+    metadata = yaml.safe_load(render_metadata())
+    tables = metadata["databases"]["status_codes"]["tables"]
+    assert list(tables) == [
+        "protocol", "class", "code", "subcode", "range", "document_line", "document",
+    ]  # fmt: skip
+    for spec in TABLES:
+        assert len(tables[spec.name]["description"]) > 20, spec.name
+        assert list(tables[spec.name]["columns"]) == list(spec.column_names)
+        for column, description in tables[spec.name]["columns"].items():
+            assert len(description) > 10, (spec.name, column)
+    for key in ("title", "description", "source", "license"):
+        assert metadata[key]
+
+
+def test_database_has_exactly_the_declared_tables_and_columns(real_db):
+    actual = {t.name: [c.name for c in t.columns] for t in real_db.tables}
+    assert actual == {spec.name: list(spec.column_names) for spec in TABLES}
+    for spec in TABLES:
+        assert real_db[spec.name].pks == [spec.primary_key]
+
+
+def test_metadata_check_command(project_copy):
+    assert CliRunner().invoke(cli, ["metadata", "--check"]).exit_code == 0
+    (project_copy / "metadata.yml").write_text("title: stale\n")
+    result = CliRunner().invoke(cli, ["metadata", "--check"])
+    assert result.exit_code == 1
+    assert (
+        "metadata.yml is out of date: run `status-codes metadata` and commit it." in result.output
+    )
