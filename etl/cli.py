@@ -11,6 +11,7 @@ import click
 from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
 from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
 from etl.records import DocumentError
+from etl.reference import DEFAULT_REFERENCE_DIR
 from etl.web import PLUGINS_DIR
 
 PACKAGE_DIR = Path(__file__).parent
@@ -22,15 +23,16 @@ def cli() -> None:
     """Build and serve the protocol status-codes dataset."""
 
 
-def run_build(source: Path, output: Path) -> None:
+def run_build(source: Path, output: Path, reference: Path | None = DEFAULT_REFERENCE_DIR) -> None:
     try:
-        summary = build_database(source, output)
+        summary = build_database(source, output, reference)
     except DocumentError as error:
         click.echo(error.format(source.as_posix()), err=True)
         kept = "was left unchanged" if output.exists() else "was not written"
+        files = sorted({p.path or source.as_posix() for p in error.problems})
         raise click.ClickException(
-            f"{len(error.problems)} problem(s) in {source}; fix the line(s) above and build "
-            f"again. {output} {kept}."
+            f"{len(error.problems)} problem(s) in {', '.join(files)}; fix the line(s) above and "
+            f"build again. {output} {kept}."
         ) from None
     except OSError as error:
         raise click.ClickException(
@@ -54,9 +56,17 @@ def run_build(source: Path, output: Path) -> None:
     show_default=True,
     help="SQLite file to write (replaced atomically).",
 )
-def build(source: Path, output: Path) -> None:
+@click.option(
+    "--reference",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_REFERENCE_DIR,
+    show_default=True,
+    help="Folder of reviewed reference CSV files (codes-*.csv, issues-*.csv).",
+)
+@click.option("--no-reference", is_flag=True, help="Build from the document alone.")
+def build(source: Path, output: Path, reference: Path, no_reference: bool) -> None:
     """Parse SOURCE (default sources/status-codes.zh-CN.txt) into a SQLite database."""
-    run_build(source, output)
+    run_build(source, output, None if no_reference else reference)
 
 
 def is_stale(database: Path, inputs: list[Path]) -> bool:
@@ -89,7 +99,12 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
             f"the database file must be named {DATABASE_NAME}.db (Datasette names the "
             f"database after the file and metadata.yml describes {DATABASE_NAME})"
         )
-    inputs = [source, *sorted(PACKAGE_DIR.glob("*.py"))]  # new ETL code -> rebuild
+    # new ETL code or reference data -> rebuild
+    inputs = [
+        source,
+        *sorted(PACKAGE_DIR.glob("*.py")),
+        *sorted(DEFAULT_REFERENCE_DIR.glob("*.csv")),
+    ]
     if is_stale(database, inputs):
         run_build(source, database)
     if not METADATA_PATH.exists():

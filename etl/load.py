@@ -18,6 +18,7 @@ import sqlite_utils
 
 from etl import __version__
 from etl.records import ParsedDocument
+from etl.reference import ISSUE_KINDS, STATUSES
 from etl.schema import TABLES, Table, ensure_schema
 from etl.source import SourceText
 
@@ -46,6 +47,9 @@ def fill_database(db: sqlite_utils.Database, doc: ParsedDocument, source: Source
         "code": doc.codes,
         "subcode": doc.subcodes,
         "range": doc.ranges,
+        "source_issue": doc.source_issues,
+        "status": [{"id": k, "description": v} for k, v in STATUSES.items()],
+        "issue_kind": [{"id": k, "description": v} for k, v in ISSUE_KINDS.items()],
         "document": [
             {
                 "path": source.path,

@@ -15,16 +15,17 @@ class Problem:
 
     line_no: int
     message: str  # "expected …, found …"
+    path: str | None = None  # the file, when it is not the document being built
 
     def format(self, path: str) -> str:
-        return f"{path}:{self.line_no}: {self.message}"
+        return f"{self.path or path}:{self.line_no}: {self.message}"
 
 
 class DocumentError(Exception):
     """The document cannot be turned into a dataset; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: p.line_no)
+        self.problems = sorted(problems, key=lambda p: (p.path or "", p.line_no))
         super().__init__("\n".join(p.format("<document>") for p in self.problems))
 
     def format(self, path: str) -> str:
@@ -49,8 +50,13 @@ class CodeClass:
     title_zh: str | None
     min_code: int
     max_code: int
-    source_line: int
+    source_line: int | None
     description_zh: str | None = None
+    # From the reference data (etl.annotate); None where no fact covers the row.
+    name_en: str | None = None
+    spec: str | None = None
+    status: str | None = None
+    note_en: str | None = None
 
 
 @dataclass
@@ -61,10 +67,15 @@ class Code:
     code: int
     name: str | None
     description_zh: str | None
-    source_line: int
+    source_line: int | None
     # How the item separated code and text: a dash character, "" for whitespace only,
     # None for table rows. Kept so irregular formatting can be reported, not fixed.
     separator: str | None = None
+    # From the reference data (etl.annotate); None where no fact covers the row.
+    name_en: str | None = None
+    spec: str | None = None
+    status: str | None = None
+    note_en: str | None = None
 
 
 @dataclass
@@ -78,8 +89,13 @@ class Subcode:
     minor: int
     qualifier_zh: str | None
     description_zh: str | None
-    source_line: int
+    source_line: int | None
     separator: str | None = None
+    # From the reference data (etl.annotate); None where no fact covers the row.
+    name_en: str | None = None
+    spec: str | None = None
+    status: str | None = None
+    note_en: str | None = None
 
 
 @dataclass
@@ -90,7 +106,12 @@ class CodeRange:
     last_code: int
     name: str | None
     description_zh: str | None
-    source_line: int
+    source_line: int | None
+    # From the reference data (etl.annotate); None where no fact covers the row.
+    name_en: str | None = None
+    spec: str | None = None
+    status: str | None = None
+    note_en: str | None = None
 
 
 @dataclass
@@ -106,6 +127,23 @@ class DocumentLine:
 
 
 @dataclass
+class SourceIssue:
+    """Something wrong with the document, tied to the row and line it concerns."""
+
+    kind: str
+    origin: str  # "reference review" (sources/reference) or "build check" (etl.irregularities)
+    protocol_id: str
+    line_no: int
+    quote: str
+    explanation: str
+    class_id: str | None = None
+    code_id: str | None = None
+    subcode_id: str | None = None
+    range_id: str | None = None
+    id: int | None = None
+
+
+@dataclass
 class ParsedDocument:
     protocols: list[Protocol] = field(default_factory=list)
     classes: list[CodeClass] = field(default_factory=list)
@@ -117,6 +155,10 @@ class ParsedDocument:
     # Lines the parser could not fit into the format. Validation raises them together with
     # its own findings, so one run reports everything wrong with a document.
     problems: list[Problem] = field(default_factory=list)
+    # Filled by etl.annotate: the document's known problems, and reviewed issues whose quote
+    # no longer stands in the document (reported by the build, not loaded).
+    source_issues: list[SourceIssue] = field(default_factory=list)
+    unmatched_issues: int = 0
 
 
 # Every kind a document line can have; `document_line.kind` holds one of these.
@@ -132,3 +174,24 @@ LINE_KINDS = (
     "table row",
     "blank",
 )
+
+
+# Which document_line column points at each kind of row.
+ROW_COLUMNS = {
+    "protocol": "protocol_id",
+    "class": "class_id",
+    "code": "code_id",
+    "subcode": "subcode_id",
+    "range": "range_id",
+}
+
+
+def index_lines(doc: ParsedDocument) -> dict[tuple[str, str], list[DocumentLine]]:
+    """The document's lines by the row they produced or describe: (column, row id) -> lines."""
+    index: dict[tuple[str, str], list[DocumentLine]] = {}
+    for line in doc.lines:
+        for column in ROW_COLUMNS.values():
+            row_id = getattr(line, column)
+            if row_id is not None:
+                index.setdefault((column, row_id), []).append(line)
+    return index

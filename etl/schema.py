@@ -53,6 +53,33 @@ def _source_line(what: str) -> Column:
     )
 
 
+def _reference_columns(what: str) -> tuple[Column, ...]:
+    """The columns every row gets from the reference data (sources/reference/)."""
+    return (
+        Column(
+            "name_en",
+            str,
+            f"The {what}'s current official English name, from its registry or specification "
+            "(e.g. Content Too Large, Invalid frame payload data); empty where no reference "
+            "covers it.",
+        ),
+        Column(
+            "spec",
+            str,
+            "The document and section that define it, e.g. RFC 9110 §15.5.14, RFC 959 §4.2, "
+            "IANA WebSocket Close Code Number Registry, Microsoft IIS status codes (KB 943891).",
+        ),
+        Column(
+            "status",
+            str,
+            "Standing in the registry: standard, deprecated, obsolete, reserved, unassigned, "
+            "unofficial or vendor (see the status table).",
+            references="status.id",
+        ),
+        Column("note_en", str, "A short note from the reference review, e.g. a former name."),
+    )
+
+
 PROTOCOL = Table(
     name="protocol",
     description="The protocols the document covers, one row per protocol heading.",
@@ -107,7 +134,8 @@ CLASS = Table(
         ),
         Column("min_code", int, "Lowest code the class covers, e.g. 400.", not_null=True),
         Column("max_code", int, "Highest code the class covers, e.g. 499.", not_null=True),
-        _source_line("holds the class heading"),
+        *_reference_columns("class"),
+        _source_line("holds the class heading; empty for a class only the registry has"),
     ),
     label_column="title_zh",
     facets=("protocol_id",),
@@ -147,12 +175,16 @@ CODE = Table(
             "empty where the cell is a lone dash or the document gives no name.",
         ),
         Column(
-            "description_zh", str, "The document's text for the code, verbatim (mostly Chinese)."
+            "description_zh",
+            str,
+            "The document's text for the code, verbatim (mostly Chinese); empty for a code only "
+            "the registry has.",
         ),
-        _source_line("lists the code"),
+        *_reference_columns("code"),
+        _source_line("lists the code; empty for a code only the registry has"),
     ),
     label_column="description_zh",
-    facets=("protocol_id", "class_id"),
+    facets=("protocol_id", "class_id", "status"),
     sort="source_line",
     indexes=(("protocol_id", "code"), ("code",), ("class_id",)),
 )
@@ -180,10 +212,11 @@ SUBCODE = Table(
             "`404.0 -(无) –`; empty when there is none.",
         ),
         Column("description_zh", str, "The document's text for the sub-status, verbatim."),
-        _source_line("lists the sub-status"),
+        *_reference_columns("sub-status"),
+        _source_line("lists the sub-status; empty for one only the vendor list has"),
     ),
     label_column="subcode",
-    facets=("code_id",),
+    facets=("code_id", "status"),
     sort="source_line",
     indexes=(("code_id",), ("subcode",)),
 )
@@ -209,6 +242,7 @@ RANGE = Table(
         Column("last_code", int, "Last code of the range (inclusive).", not_null=True),
         Column("name", str, "The name cell of the range's row; empty when it is a lone dash."),
         Column("description_zh", str, "The document's text for the range, verbatim."),
+        *_reference_columns("range"),
         _source_line("describes the range"),
     ),
     label_column="id",
@@ -268,7 +302,96 @@ DOCUMENT = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (PROTOCOL, CLASS, CODE, SUBCODE, RANGE, DOCUMENT_LINE, DOCUMENT)
+SOURCE_ISSUE = Table(
+    name="source_issue",
+    description=(
+        "What is wrong with the source document, one row per problem, tied to the row and the "
+        "line it concerns: statements the official registries contradict (from the reviewed "
+        "files in sources/reference/) and departures from the document's own format (found by "
+        "the build). The text itself is never changed."
+    ),
+    columns=(
+        Column("id", int, "Issue number, in document order.", primary_key=True),
+        Column(
+            "kind",
+            str,
+            "What is wrong (see the issue_kind table).",
+            not_null=True,
+            references="issue_kind.id",
+        ),
+        Column(
+            "origin",
+            str,
+            "Where the finding comes from: reference review (sources/reference/issues-*.csv) or "
+            "build check (etl/irregularities.py).",
+            not_null=True,
+        ),
+        Column(
+            "protocol_id", str, "The protocol concerned.", not_null=True, references="protocol.id"
+        ),
+        Column(
+            "class_id",
+            str,
+            "The class concerned, if the issue is about a class.",
+            references="class.id",
+        ),
+        Column(
+            "code_id",
+            str,
+            "The code concerned, if the issue is about a code.",
+            references="code.id",
+        ),
+        Column("subcode_id", str, "The sub-status concerned, if any.", references="subcode.id"),
+        Column("range_id", str, "The range concerned, if any.", references="range.id"),
+        Column(
+            "line_no",
+            int,
+            "The document line that holds the problem.",
+            not_null=True,
+            references="document_line.line_no",
+        ),
+        Column("quote", str, "The exact text of the line the issue is about.", not_null=True),
+        Column(
+            "explanation",
+            str,
+            "What is wrong, in English, naming the official source where there is one.",
+            not_null=True,
+        ),
+    ),
+    label_column="explanation",
+    facets=("kind", "protocol_id", "origin"),
+    sort="id",
+)
+
+
+def _vocabulary(name: str, what: str, example: str) -> Table:
+    """A small table of allowed values and their meanings, for a column to reference."""
+    return Table(
+        name=name,
+        description=f"The values of {what} and what each means.",
+        columns=(
+            Column("id", str, f"The value, e.g. {example}.", primary_key=True),
+            Column("description", str, "What the value means.", not_null=True),
+        ),
+        label_column="id",
+    )
+
+
+STATUS = _vocabulary("status", "the status columns", "standard")
+ISSUE_KIND = _vocabulary("issue_kind", "source_issue.kind", "contradicts registry")
+
+TABLES: tuple[Table, ...] = (
+    PROTOCOL,
+    CLASS,
+    CODE,
+    SUBCODE,
+    RANGE,
+    SOURCE_ISSUE,
+    DOCUMENT_LINE,
+    DOCUMENT,
+    STATUS,
+    ISSUE_KIND,
+)
 
 
 def table(name: str) -> Table:

@@ -9,6 +9,7 @@ from etl.build import build_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "sources" / "status-codes.zh-CN.txt"
+REFERENCE = ROOT / "sources" / "reference"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -16,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def real_db_path(tmp_path_factory) -> Path:
     """The real document, built once for the session."""
     output = tmp_path_factory.mktemp("real") / "status_codes.db"
-    build_database(SOURCE, output)
+    build_database(SOURCE, output, REFERENCE)
     return output
 
 

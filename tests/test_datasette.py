@@ -23,7 +23,8 @@ def test_code_table_as_json_and_csv(datasette):
     as_json, as_csv = get_all(
         datasette,
         "/status_codes/code.json?_shape=array&protocol_id=http&code=404",
-        "/status_codes/code.csv?protocol_id=websockets&_sort=code&_size=3&_labels=on",
+        "/status_codes/code.csv?protocol_id=websockets&_sort=code&_size=3&_labels=on"
+        "&_col=protocol_id&_col=class_id&_col=code&_col=name&_col=description_zh&_col=source_line",
     )
     assert as_json.status_code == 200
     assert as_json.json() == [
@@ -34,6 +35,10 @@ def test_code_table_as_json_and_csv(datasette):
             "code": 404,
             "name": None,
             "description_zh": "未找到。",
+            "name_en": "Not Found",
+            "spec": "RFC 9110 §15.5.5",
+            "status": "standard",
+            "note_en": None,
             "source_line": 53,
         }
     ]
@@ -75,3 +80,29 @@ def test_table_pages_use_metadata(datasette):
     assert page.status_code == 200
     assert "Status, reply and close codes, one row per code listed in the document." in page.text
     assert "protocol_id" in page.text and 'class="facet-info' in page.text
+
+
+def test_reference_columns_and_issues_on_code_pages(datasette):
+    page, issues, facets = get_all(
+        datasette,
+        "/status_codes/code/http-421",
+        "/status_codes/source_issue.json?_shape=array&code_id=http-421&_labels=on",
+        "/status_codes/code.json?_facet=status&_size=0",
+    )
+    assert page.status_code == 200
+    assert '<td class="col-name_en type-str">Misdirected Request</td>' in page.text
+    assert '<a href="/status_codes/status/standard">standard</a>' in page.text
+    assert '<a href="/status_codes/source_issue?code_id=http-421">' in page.text
+    assert [(i["kind"]["value"], i["line_no"]["value"], i["quote"]) for i in issues.json()] == [
+        ("contradicts registry", 72, "连接数超过了服务器许可的最大范围")
+    ]
+    counts = {
+        item["value"]: item["count"] for item in facets.json()["facet_results"]["status"]["results"]
+    }
+    assert counts == {
+        "standard": 132,
+        "reserved": 6,
+        "deprecated": 2,
+        "obsolete": 1,
+        "unofficial": 1,
+    }
