@@ -12,7 +12,7 @@ from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
 from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
 from etl.records import DocumentError
 from etl.reference import DEFAULT_REFERENCE_DIR
-from etl.web import PLUGINS_DIR
+from etl.web import PLUGINS_DIR, setting_options
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -117,6 +117,7 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
         "--immutable", str(database),
         "--metadata", str(METADATA_PATH),
         "--plugins-dir", str(PLUGINS_DIR),
+        *setting_options(),
         "--host", host,
         "--port", str(port),
     ]  # fmt: skip

@@ -8,14 +8,18 @@ import yaml
 from conftest import ROOT, get_all
 from datasette.app import Datasette
 
-from etl.web import PLUGINS_DIR
+from etl.web import PLUGINS_DIR, SETTINGS
 
 
 @pytest.fixture()
 def datasette(real_db_path):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     return Datasette(
-        [], immutables=[str(real_db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR)
+        [],
+        immutables=[str(real_db_path)],
+        metadata=metadata,
+        plugins_dir=str(PLUGINS_DIR),
+        settings=SETTINGS,
     )
 
 

@@ -1,10 +1,28 @@
-"""What Datasette serves besides the database: plugins, templates, static files.
+"""What Datasette serves besides the database: plugins, templates, settings.
 
-`status-codes serve`, `datasette publish` and the tests all pass these folders explicitly
-(`--plugins-dir`, `--template-dir`), so every way of serving shows the same site.
+`status-codes serve`, `datasette publish` and the tests all use these, so every way of serving
+shows the same site.
 """
 
 from pathlib import Path
 
 WEB_DIR = Path(__file__).parent
 PLUGINS_DIR = WEB_DIR / "plugins"
+
+# Datasette settings for the public site. A runaway query (say a recursive CTE) is cut off
+# after a second, and the site stays responsive for everyone else.
+SETTINGS = {
+    "sql_time_limit_ms": 1000,
+    "max_returned_rows": 1000,
+    "allow_download": True,  # the whole .db file is offered for download
+    "default_cache_ttl": 3600,  # the database is immutable, so caches may keep pages
+}
+
+
+def setting_options() -> list[str]:
+    """SETTINGS as `datasette serve` options."""
+    options = []
+    for name, value in SETTINGS.items():
+        text = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        options += ["--setting", name, text]
+    return options
