@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from etl.schema import TABLES
+from etl.schema import TABLES, VIEWS
 
 METADATA_PATH = Path("metadata.yml")
 DATABASE_NAME = "status_codes"
@@ -50,6 +50,12 @@ def build_metadata() -> dict:
             entry["facets"] = list(spec.facets)
         entry["columns"] = {c.name: c.description for c in spec.columns}
         tables[spec.name] = entry
+    for view in VIEWS:
+        tables[view.name] = {
+            "description": view.description,
+            "facets": list(view.facets),
+            "columns": {c.name: c.description for c in view.columns},
+        }
     return {
         **INSTANCE,
         "databases": {

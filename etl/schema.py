@@ -44,6 +44,21 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+@dataclass(frozen=True)
+class View:
+    """A SQL view, declared and described like a table."""
+
+    name: str
+    description: str
+    sql: str
+    columns: tuple[Column, ...]
+    facets: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
 def _source_line(what: str) -> Column:
     return Column(
         "source_line",
@@ -398,6 +413,85 @@ def table(name: str) -> Table:
     return next(t for t in TABLES if t.name == name)
 
 
+def _entry_select(kind: str) -> str:
+    """One arm of the `entry` view: codes, sub-statuses or ranges, with everything joined in."""
+    alias, row = {"code": ("c", "c"), "subcode": ("s", "s"), "range": ("r", "r")}[kind]
+    issues = f"from source_issue i where i.{kind}_id = {alias}.id"
+    common = f"""
+        {row}.name_en, {row}.spec, {row}.status, {row}.note_en, {row}.source_line,
+        (select count(*) {issues}) as issue_count,
+        (select group_concat(kind, '; ') from (select distinct i.kind {issues} order by i.kind))
+            as issue_kinds,
+        (select group_concat(i.explanation, ' | ') {issues}) as issue_explanations"""
+    if kind == "code":
+        return f"""
+    select c.id, 'code' as kind, c.protocol_id, p.name as protocol, c.class_id,
+        k.label as class_label, k.title_zh as class_title_zh, c.code, null as subcode,
+        null as minor, c.code as first_code, c.code as last_code, c.name, null as qualifier_zh,
+        c.description_zh,{common}
+    from code c join protocol p on p.id = c.protocol_id left join class k on k.id = c.class_id"""
+    if kind == "subcode":
+        return f"""
+    select s.id, 'subcode', c.protocol_id, p.name, c.class_id, k.label, k.title_zh, c.code,
+        s.subcode, s.minor, c.code, c.code, null, s.qualifier_zh, s.description_zh,{common}
+    from subcode s join code c on c.id = s.code_id join protocol p on p.id = c.protocol_id
+        left join class k on k.id = c.class_id"""
+    return f"""
+    select r.id, 'range', r.protocol_id, p.name, null, null, null, null, null, null,
+        r.first_code, r.last_code, r.name, null, r.description_zh,{common}
+    from range r join protocol p on p.id = r.protocol_id"""
+
+
+ENTRY = View(
+    name="entry",
+    description=(
+        "Everything in one flat table: one row per code, sub-status and range of every "
+        "protocol, with the protocol, class, the document's text, the registry's name, spec "
+        "and status, and the document's known issues joined in. The table to download."
+    ),
+    sql=" union all ".join(_entry_select(k) for k in ("code", "subcode", "range"))
+    + "\n    order by protocol_id, first_code, last_code desc, minor",
+    columns=(
+        Column("id", str, "The row's id in its own table: code, subcode or range."),
+        Column("kind", str, "What the row is: code, subcode or range."),
+        Column("protocol_id", str, "The protocol's id, e.g. http."),
+        Column("protocol", str, "The protocol's name, e.g. HTTP."),
+        Column(
+            "class_id", str, "The class's id, e.g. http-4xx; empty for ranges and unclassed codes."
+        ),
+        Column("class_label", str, "The class label, e.g. 4xx."),
+        Column("class_title_zh", str, "The class title from the document, e.g. 客户端错误."),
+        Column("code", int, "The code (the parent code for a sub-status); empty for ranges."),
+        Column("subcode", str, "The sub-status as written, e.g. 403.14; empty otherwise."),
+        Column("minor", int, "The number after the dot of a sub-status, e.g. 14."),
+        Column(
+            "first_code", int, "First code covered (the code itself for codes and sub-statuses)."
+        ),
+        Column("last_code", int, "Last code covered (the code itself for codes and sub-statuses)."),
+        Column("name", str, "The name the document gives, e.g. CLOSE_NORMAL."),
+        Column("qualifier_zh", str, "A sub-status's qualifier, e.g. (无)."),
+        Column(
+            "description_zh", str, "The document's text, verbatim; empty for registry-only rows."
+        ),
+        Column("name_en", str, "The official English name."),
+        Column("spec", str, "The defining document and section."),
+        Column(
+            "status",
+            str,
+            "Registry standing: standard, deprecated, obsolete, reserved, unassigned, unofficial, vendor.",
+        ),
+        Column("note_en", str, "A short note from the reference review."),
+        Column("source_line", int, "The document line it came from; empty for registry-only rows."),
+        Column("issue_count", int, "How many known issues of the document concern this row."),
+        Column("issue_kinds", str, "The kinds of those issues, separated by '; '."),
+        Column("issue_explanations", str, "What is wrong, in English, separated by ' | '."),
+    ),
+    facets=("protocol", "kind", "status"),
+)
+
+VIEWS: tuple[View, ...] = (ENTRY,)
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, foreign key and index that does not exist yet (safe to repeat).
 
@@ -428,3 +522,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ]
         for columns in [*spec.indexes, *indexed]:
             db[spec.name].create_index(columns, if_not_exists=True)
+    for view in VIEWS:
+        db.create_view(view.name, view.sql, replace=True)

@@ -215,3 +215,25 @@ def test_ranges(real_db):
         ),
         ("websockets-4000-4999", 4000, 4999, None, "可以由应用使用。", 170),
     ]
+
+
+def test_entry_view_has_one_row_per_code_subcode_and_range(real_db):
+    assert rows(
+        real_db,
+        "select kind, count(*), sum(source_line is not null) from entry group by 1 order by 1",
+    ) == [("code", 142, 112), ("range", 5, 5), ("subcode", 89, 24)]
+    assert rows(
+        real_db,
+        "select id, protocol, class_label, class_title_zh, code, subcode, description_zh, name_en, "
+        "status, source_line, issue_count, issue_kinds from entry where id in "
+        "('http-404.0', 'websockets-1014', 'websockets-3000-3999') order by id",
+    ) == [
+        ("http-404.0", "HTTP", "4xx", "客户端错误", 404, "404.0", "没有找到文件或目录。", "Not found",
+         "vendor", 54, 1, "formatting irregularity"),
+        ("websockets-1014", "WebSockets", None, None, 1014, None, "由 WebSocket", "Bad Gateway",
+         "standard", 165, 2, "outdated name; truncated text"),
+        ("websockets-3000-3999", "WebSockets", None, None, None, None,
+         "可以由库或框架使用。 不应由应用使用。 可以在 IANA 注册, 先到先得。",
+         "Registered by libraries, frameworks and applications", "unassigned", 169, 1,
+         "contradicts registry"),
+    ]  # fmt: skip

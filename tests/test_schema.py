@@ -6,7 +6,7 @@ from conftest import ROOT
 
 from etl.cli import cli
 from etl.metadata import render_metadata
-from etl.schema import TABLES
+from etl.schema import TABLES, VIEWS
 
 
 def test_metadata_yml_is_generated_from_the_schema():
@@ -19,9 +19,9 @@ def test_every_table_and_column_is_described():
     tables = metadata["databases"]["status_codes"]["tables"]
     assert list(tables) == [
         "protocol", "class", "code", "subcode", "range", "source_issue", "document_line",
-        "document", "status", "issue_kind",
+        "document", "status", "issue_kind", "entry",
     ]  # fmt: skip
-    for spec in TABLES:
+    for spec in [*TABLES, *VIEWS]:
         assert len(tables[spec.name]["description"]) > 20, spec.name
         assert list(tables[spec.name]["columns"]) == list(spec.column_names)
         for column, description in tables[spec.name]["columns"].items():
@@ -33,6 +33,8 @@ def test_every_table_and_column_is_described():
 def test_database_has_exactly_the_declared_tables_and_columns(real_db):
     actual = {t.name: [c.name for c in t.columns] for t in real_db.tables}
     assert actual == {spec.name: list(spec.column_names) for spec in TABLES}
+    views = {v.name: [c.name for c in v.columns] for v in real_db.views}
+    assert views == {view.name: list(view.column_names) for view in VIEWS}
     for spec in TABLES:
         assert real_db[spec.name].pks == [spec.primary_key]
 
