@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install build serve test lint format metadata clean
+.PHONY: install browser build serve test lint format metadata clean
 
 # A fresh clone gets its virtual environment here; pyproject.toml changes reinstall it.
 $(INSTALLED): pyproject.toml
@@ -20,7 +20,17 @@ build: install
 serve: install
 	$(BIN)/status-codes serve
 
-test: install
+# The end-to-end test drives Debian's Chromium; install it when missing (root can, as in CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium chromium-driver' for the browser test"; \
+	  fi; \
+	fi
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

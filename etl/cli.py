@@ -12,7 +12,7 @@ from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
 from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
 from etl.records import DocumentError
 from etl.reference import DEFAULT_REFERENCE_DIR
-from etl.web import PLUGINS_DIR, setting_options
+from etl.web import serve_options
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -116,8 +116,7 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
         sys.executable, "-m", "datasette", "serve",
         "--immutable", str(database),
         "--metadata", str(METADATA_PATH),
-        "--plugins-dir", str(PLUGINS_DIR),
-        *setting_options(),
+        *serve_options(),
         "--host", host,
         "--port", str(port),
     ]  # fmt: skip

@@ -21,6 +21,7 @@ from etl.records import ParsedDocument
 from etl.reference import ISSUE_KINDS, STATUSES
 from etl.schema import TABLES, Table, ensure_schema
 from etl.source import SourceText
+from etl.web.plugins.chinese_search import segment
 
 
 class BuildError(Exception):
@@ -65,9 +66,24 @@ def fill_database(db: sqlite_utils.Database, doc: ParsedDocument, source: Source
             rows = rows_for(spec, content[spec.name])
             if rows:
                 db[spec.name].insert_all(rows, batch_size=1000)
+    fill_search_indexes(db)
     violations = db.execute("PRAGMA foreign_key_check").fetchall()
     if violations:
         raise BuildError(f"foreign key check failed: {violations[:5]}")
+
+
+def fill_search_indexes(db: sqlite_utils.Database) -> None:
+    """Index each searchable table's text in its FTS table, Chinese one character per token."""
+    db.conn.create_function("segment", 1, segment, deterministic=True)
+    with db.conn:
+        for spec in TABLES:
+            if spec.search_columns:
+                columns = ", ".join(spec.search_columns)
+                segmented = ", ".join(f"segment([{c}])" for c in spec.search_columns)
+                db.execute(
+                    f"insert into [{spec.fts_table}] (rowid, {columns}) "
+                    f"select rowid, {segmented} from [{spec.name}] order by rowid"
+                )
 
 
 def write_database(doc: ParsedDocument, source: SourceText, output: Path) -> None:

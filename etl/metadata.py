@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from etl.schema import TABLES, VIEWS
+from etl.web.queries import CANNED_QUERIES
 
 METADATA_PATH = Path("metadata.yml")
 DATABASE_NAME = "status_codes"
@@ -48,8 +49,13 @@ def build_metadata() -> dict:
             entry["sort"] = spec.sort
         if spec.facets:
             entry["facets"] = list(spec.facets)
+        if spec.fts_table:
+            entry["fts_table"] = spec.fts_table
+            entry["fts_pk"] = "rowid"
         entry["columns"] = {c.name: c.description for c in spec.columns}
         tables[spec.name] = entry
+        if spec.fts_table:
+            tables[spec.fts_table] = {"hidden": True}
     for view in VIEWS:
         tables[view.name] = {
             "description": view.description,
@@ -62,6 +68,10 @@ def build_metadata() -> dict:
             DATABASE_NAME: {
                 "description": INSTANCE["description"],
                 "tables": tables,
+                "queries": {
+                    name: {**query, "sql": query["sql"].strip() + "\n"}
+                    for name, query in CANNED_QUERIES.items()
+                },
             }
         },
     }

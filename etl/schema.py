@@ -31,6 +31,13 @@ class Table:
     facets: tuple[str, ...] = ()
     sort: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
+    # Columns indexed for full-text search in `<name>_fts` (Chinese one character per token,
+    # see etl/web/plugins/chinese_search.py); empty for tables without search.
+    search_columns: tuple[str, ...] = ()
+
+    @property
+    def fts_table(self) -> str | None:
+        return f"{self.name}_fts" if self.search_columns else None
 
     @property
     def primary_key(self) -> str:
@@ -202,6 +209,7 @@ CODE = Table(
     facets=("protocol_id", "class_id", "status"),
     sort="source_line",
     indexes=(("protocol_id", "code"), ("code",), ("class_id",)),
+    search_columns=("code", "protocol_id", "name", "description_zh", "name_en", "spec", "note_en"),
 )
 
 SUBCODE = Table(
@@ -234,6 +242,7 @@ SUBCODE = Table(
     facets=("code_id", "status"),
     sort="source_line",
     indexes=(("code_id",), ("subcode",)),
+    search_columns=("subcode", "qualifier_zh", "description_zh", "name_en", "spec", "note_en"),
 )
 
 RANGE = Table(
@@ -264,6 +273,7 @@ RANGE = Table(
     facets=("protocol_id",),
     sort="source_line",
     indexes=(("protocol_id", "first_code", "last_code"),),
+    search_columns=("id", "name", "description_zh", "name_en", "spec", "note_en"),
 )
 
 DOCUMENT_LINE = Table(
@@ -522,5 +532,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ]
         for columns in [*spec.indexes, *indexed]:
             db[spec.name].create_index(columns, if_not_exists=True)
+    for spec in TABLES:
+        if spec.search_columns:
+            columns = ", ".join(spec.search_columns)
+            db.execute(
+                f"create virtual table if not exists [{spec.fts_table}] using fts5({columns})"
+            )
     for view in VIEWS:
         db.create_view(view.name, view.sql, replace=True)

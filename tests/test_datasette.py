@@ -4,23 +4,14 @@ import csv
 import io
 
 import pytest
-import yaml
 from conftest import ROOT, get_all
-from datasette.app import Datasette
 
-from etl.web import PLUGINS_DIR, SETTINGS
+from etl.web import create_datasette
 
 
 @pytest.fixture()
 def datasette(real_db_path):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette(
-        [],
-        immutables=[str(real_db_path)],
-        metadata=metadata,
-        plugins_dir=str(PLUGINS_DIR),
-        settings=SETTINGS,
-    )
+    return create_datasette(real_db_path, ROOT / "metadata.yml")
 
 
 def test_code_table_as_json_and_csv(datasette):

@@ -18,8 +18,16 @@ def test_every_table_and_column_is_described():
     metadata = yaml.safe_load(render_metadata())
     tables = metadata["databases"]["status_codes"]["tables"]
     assert list(tables) == [
-        "protocol", "class", "code", "subcode", "range", "source_issue", "document_line",
-        "document", "status", "issue_kind", "entry",
+        "protocol", "class", "code", "code_fts", "subcode", "subcode_fts", "range", "range_fts",
+        "source_issue", "document_line", "document", "status", "issue_kind", "entry",
+    ]  # fmt: skip
+    # the full-text indexes are hidden; their tables say where to search
+    assert [name for name, entry in tables.items() if entry.get("hidden")] == [
+        "code_fts", "subcode_fts", "range_fts",
+    ]  # fmt: skip
+    assert tables["code"]["fts_table"] == "code_fts" and tables["code"]["fts_pk"] == "rowid"
+    assert list(metadata["databases"]["status_codes"]["queries"]) == [
+        "lookup", "search", "shared_numbers", "document_errors", "missing_from_document",
     ]  # fmt: skip
     for spec in [*TABLES, *VIEWS]:
         assert len(tables[spec.name]["description"]) > 20, spec.name
@@ -31,8 +39,16 @@ def test_every_table_and_column_is_described():
 
 
 def test_database_has_exactly_the_declared_tables_and_columns(real_db):
-    actual = {t.name: [c.name for c in t.columns] for t in real_db.tables}
+    actual = {
+        t.name: [c.name for c in t.columns]
+        for t in real_db.tables
+        if not t.name.endswith(
+            ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")
+        )
+    }
     assert actual == {spec.name: list(spec.column_names) for spec in TABLES}
+    fts = {t.name: [c.name for c in t.columns] for t in real_db.tables if t.name.endswith("_fts")}
+    assert fts == {spec.fts_table: list(spec.search_columns) for spec in TABLES if spec.fts_table}
     views = {v.name: [c.name for c in v.columns] for v in real_db.views}
     assert views == {view.name: list(view.column_names) for view in VIEWS}
     for spec in TABLES:

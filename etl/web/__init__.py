@@ -8,6 +8,7 @@ from pathlib import Path
 
 WEB_DIR = Path(__file__).parent
 PLUGINS_DIR = WEB_DIR / "plugins"
+TEMPLATES_DIR = WEB_DIR / "templates"
 
 # Datasette settings for the public site. A runaway query (say a recursive CTE) is cut off
 # after a second, and the site stays responsive for everyone else.
@@ -19,7 +20,28 @@ SETTINGS = {
 }
 
 
-def setting_options() -> list[str]:
+def serve_options() -> list[str]:
+    """The `datasette serve` options that make the site: plugins, templates, settings."""
+    return ["--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR), *_settings()]
+
+
+def create_datasette(database: Path, metadata_path: Path):
+    """The same site in-process (for tests and scripts), on an immutable database."""
+    import yaml
+    from datasette.app import Datasette
+
+    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8"))
+    return Datasette(
+        [],
+        immutables=[str(database)],
+        metadata=metadata,
+        plugins_dir=str(PLUGINS_DIR),
+        template_dir=str(TEMPLATES_DIR),
+        settings=SETTINGS,
+    )
+
+
+def _settings() -> list[str]:
     """SETTINGS as `datasette serve` options."""
     options = []
     for name, value in SETTINGS.items():
