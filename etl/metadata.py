@@ -69,7 +69,8 @@ def build_metadata() -> dict:
                 "description": INSTANCE["description"],
                 "tables": tables,
                 "queries": {
-                    name: {**query, "sql": query["sql"].strip() + "\n"}
+                    # results first: the SQL is one click away ("show")
+                    name: {**query, "sql": query["sql"].strip() + "\n", "hide_sql": True}
                     for name, query in CANNED_QUERIES.items()
                 },
             }
