@@ -424,7 +424,11 @@ def table(name: str) -> Table:
 
 
 def _entry_select(kind: str) -> str:
-    """One arm of the `entry` view: codes, sub-statuses or ranges, with everything joined in."""
+    """One arm of the `entry` view: codes, sub-statuses or ranges, with everything joined in.
+
+    NULL columns are cast to their type, so they keep the column's affinity and Datasette's
+    URL filters (`?minor=14`, which compare text parameters) match as they do on tables.
+    """
     alias, row = {"code": ("c", "c"), "subcode": ("s", "s"), "range": ("r", "r")}[kind]
     issues = f"from source_issue i where i.{kind}_id = {alias}.id"
     common = f"""
@@ -436,9 +440,9 @@ def _entry_select(kind: str) -> str:
     if kind == "code":
         return f"""
     select c.id, 'code' as kind, c.protocol_id, p.name as protocol, c.class_id,
-        k.label as class_label, k.title_zh as class_title_zh, c.code, null as subcode,
-        null as minor, c.code as first_code, c.code as last_code, c.name, null as qualifier_zh,
-        c.description_zh,{common}
+        k.label as class_label, k.title_zh as class_title_zh, c.code,
+        cast(null as text) as subcode, cast(null as integer) as minor, c.code as first_code,
+        c.code as last_code, c.name, cast(null as text) as qualifier_zh, c.description_zh,{common}
     from code c join protocol p on p.id = c.protocol_id left join class k on k.id = c.class_id"""
     if kind == "subcode":
         return f"""
@@ -447,8 +451,9 @@ def _entry_select(kind: str) -> str:
     from subcode s join code c on c.id = s.code_id join protocol p on p.id = c.protocol_id
         left join class k on k.id = c.class_id"""
     return f"""
-    select r.id, 'range', r.protocol_id, p.name, null, null, null, null, null, null,
-        r.first_code, r.last_code, r.name, null, r.description_zh,{common}
+    select r.id, 'range', r.protocol_id, p.name, null, null, null, cast(null as integer),
+        null, cast(null as integer), r.first_code, r.last_code, r.name, null, r.description_zh,
+        {common}
     from range r join protocol p on p.id = r.protocol_id"""
 
 

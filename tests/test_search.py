@@ -166,3 +166,29 @@ def test_shared_numbers(datasette, real_db):
     for code, protocol in real_db.execute("select code, protocol_id from code"):
         protocols_by_code.setdefault(code, set()).add(protocol)
     assert sorted(shared) == sorted(c for c, p in protocols_by_code.items() if len(p) > 1)
+
+
+def test_query_results_and_entry_link_to_each_rows_page(datasette):
+    lookup, entry = get_all(
+        datasette,
+        "/status_codes/lookup?q=403.14",
+        "/status_codes/entry?kind=subcode&code=403&minor=14",
+    )
+    link = '<a href="/status_codes/subcode/http-403~2E14">http-403.14</a>'
+    assert link in lookup.text
+    assert link in entry.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=subcode&code=403&minor=14", ["http-403.14"]),
+        ("code=421", ["ftp-421", "http-421"]),
+        ("first_code=4000", ["websockets-4000-4999"]),
+        ("source_line=54", ["http-404.0"]),
+        ("status=obsolete", ["http-510"]),
+    ],
+)
+def test_entry_view_filters_like_a_table(datasette, query, expected):
+    (response,) = get_all(datasette, f"/status_codes/entry.json?{query}&_shape=array&_col=id")
+    assert ids(response) == expected
