@@ -102,7 +102,7 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
     # new ETL code or reference data -> rebuild
     inputs = [
         source,
-        *sorted(PACKAGE_DIR.glob("*.py")),
+        *sorted(PACKAGE_DIR.rglob("*.py")),
         *sorted(DEFAULT_REFERENCE_DIR.glob("*.csv")),
     ]
     if is_stale(database, inputs):
