@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
+from etl.export import DEFAULT_DOWNLOADS, export_downloads  # pandas only when it runs
 from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
 from etl.records import DocumentError
 from etl.reference import DEFAULT_REFERENCE_DIR
@@ -69,6 +70,45 @@ def build(source: Path, output: Path, reference: Path, no_reference: bool) -> No
     run_build(source, output, None if no_reference else reference)
 
 
+def run_export(database: Path, output_dir: Path) -> None:
+    try:
+        written = export_downloads(database, output_dir)
+    except FileNotFoundError as error:  # no database: the message says to build first
+        raise click.ClickException(str(error)) from None
+    except (ValueError, TypeError, RuntimeError) as error:  # a folder or a value it won't touch
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"could not write {output_dir}: {error.strerror or error}. "
+            f"{output_dir} was left as it was."
+        ) from None
+    click.echo(
+        f"Wrote {len(written)} files to {output_dir}: CSV for Excel (<name>.csv) and for "
+        "scripts (<name>.utf8.csv), JSON, and datapackage.json."
+    )
+
+
+@cli.command()
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="SQLite file to export (run `status-codes build` first).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DOWNLOADS,
+    show_default=True,
+    help="Folder to write (replaced as a whole, only if it holds nothing but downloads).",
+)
+def export(database: Path, output_dir: Path) -> None:
+    """Write every table and view as CSV (for Excel and for scripts) and JSON, with a
+    Frictionless datapackage.json."""
+    run_export(database, output_dir)
+
+
 def is_stale(database: Path, inputs: list[Path]) -> bool:
     """Is the database missing or older than any of its inputs?"""
     if not database.exists():
@@ -93,7 +133,7 @@ def is_stale(database: Path, inputs: list[Path]) -> bool:
     show_default=True,
 )
 def serve(host: str, port: int, source: Path, database: Path) -> None:
-    """Build the database if it is missing or stale, then serve it with Datasette."""
+    """Build the database and its downloads if missing or stale, then serve them with Datasette."""
     if database.stem != DATABASE_NAME:
         raise click.ClickException(
             f"the database file must be named {DATABASE_NAME}.db (Datasette names the "
@@ -107,6 +147,9 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
     ]
     if is_stale(database, inputs):
         run_build(source, database)
+    downloads = database.parent / DEFAULT_DOWNLOADS.name
+    if is_stale(downloads / "datapackage.json", [database]):
+        run_export(database, downloads)
     if not METADATA_PATH.exists():
         raise click.ClickException(
             f"{METADATA_PATH} not found: run from the project's root folder, "
@@ -117,6 +160,7 @@ def serve(host: str, port: int, source: Path, database: Path) -> None:
         "--immutable", str(database),
         "--metadata", str(METADATA_PATH),
         *serve_options(),
+        "--static", f"downloads:{downloads}",
         "--host", host,
         "--port", str(port),
     ]  # fmt: skip

@@ -439,7 +439,7 @@ def _entry_select(kind: str) -> str:
         (select group_concat(i.explanation, ' | ') {issues}) as issue_explanations"""
     if kind == "code":
         return f"""
-    select c.id, 'code' as kind, c.protocol_id, p.name as protocol, c.class_id,
+    select c.id as id, 'code' as kind, c.protocol_id, p.name as protocol, c.class_id,
         k.label as class_label, k.title_zh as class_title_zh, c.code,
         cast(null as text) as subcode, cast(null as integer) as minor, c.code as first_code,
         c.code as last_code, c.name, cast(null as text) as qualifier_zh, c.description_zh,{common}
@@ -465,7 +465,7 @@ ENTRY = View(
         "and status, and the document's known issues joined in. The table to download."
     ),
     sql=" union all ".join(_entry_select(k) for k in ("code", "subcode", "range"))
-    + "\n    order by protocol_id, first_code, last_code desc, minor",
+    + "\n    order by protocol_id, first_code, last_code desc, minor, id",
     columns=(
         Column("id", str, "The row's id in its own table: code, subcode or range."),
         Column("kind", str, "What the row is: code, subcode or range."),

@@ -101,3 +101,28 @@ def test_reference_columns_and_issues_on_code_pages(datasette):
         "obsolete": 1,
         "unofficial": 1,
     }
+
+
+def test_downloads_are_served_and_linked(real_db_path, tmp_path):
+    from etl.export import export_downloads
+
+    downloads = tmp_path / "downloads"
+    export_downloads(real_db_path, downloads)
+    site = create_datasette(real_db_path, ROOT / "metadata.yml", downloads)
+    home, table, excel, plain, database = get_all(
+        site,
+        "/",
+        "/status_codes/code",
+        "/downloads/entry.csv",
+        "/downloads/entry.utf8.csv",
+        "/status_codes.db",
+    )
+    assert '<a href="/downloads/entry.csv">CSV for Excel</a>' in home.text
+    assert '<a href="/downloads/datapackage.json">datapackage.json</a>' in home.text
+    assert '<a href="/status_codes.db">status_codes.db</a>' in home.text
+    assert '<a href="/downloads/code.csv">CSV for Excel</a>' in table.text
+    assert '<a href="/downloads/code.json">JSON</a>' in table.text
+    assert excel.status_code == 200 and excel.content.startswith(b"\xef\xbb\xbfid,kind,")
+    assert plain.status_code == 200 and plain.content.startswith(b"id,kind,")
+    assert "未找到。" in plain.content.decode("utf-8")
+    assert database.status_code == 200 and database.content.startswith(b"SQLite format 3\x00")

@@ -25,8 +25,9 @@ def serve_options() -> list[str]:
     return ["--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR), *_settings()]
 
 
-def create_datasette(database: Path, metadata_path: Path):
-    """The same site in-process (for tests and scripts), on an immutable database."""
+def create_datasette(database: Path, metadata_path: Path, downloads: Path | None = None):
+    """The same site in-process (for tests and scripts), on an immutable database, with the
+    prepared downloads (status-codes export) at /downloads/ when given."""
     import yaml
     from datasette.app import Datasette
 
@@ -38,6 +39,7 @@ def create_datasette(database: Path, metadata_path: Path):
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR),
         settings=SETTINGS,
+        static_mounts=[("downloads", str(downloads))] if downloads else None,
     )
 
 
