@@ -30,7 +30,10 @@ INSTANCE = {
     ),
     "source": (
         "Plain-text copy of a Chinese web article on HTTP/FTP/WebSocket error codes, which "
-        "draws on Microsoft's IIS status-code article, RFC 959 and MDN's CloseEvent page"
+        "draws on Microsoft's IIS status-code article, RFC 959 and MDN's CloseEvent page; "
+        "official names, specs and statuses from IANA's HTTP Status Code and WebSocket Close "
+        "Code registries, RFC 9110, RFC 959, 2228, 2428 and 6455, and Microsoft's IIS "
+        "status codes (KB 943891)"
     ),
     "license": (
         "Source text: third-party article, license unknown, reproduced verbatim for reference; "
