@@ -46,8 +46,11 @@ ITEM_BODY = re.compile(
     rf"""
     (?P<token>[^\s{_D}(（]+)
     # a qualifier such as `-(无)` stands between the code and the separator
-    (?:\s*[{_D}]?\s*[(（](?P<qualifier>[^()（）]*)[)）](?=\s*[{_D}]))?
-    (?:\s*(?P<separator>[{_D}])\s*|\s+)
+    (?:\s*+[{_D}]?\s*+[(（](?P<qualifier>[^()（）]*)[)）](?=\s*[{_D}]))?
+    # Possessive `*+`/`++`: giving back spaces can never help the dash or bracket that
+    # follows, and with plain `\s*[-]?\s*` side by side the engine tried every split of a run
+    # of spaces, so an item line with 50,000 spaces after its code took minutes to parse.
+    (?:\s*+(?P<separator>[{_D}])\s*+|\s++)
     (?P<text>\S.*)
     """,
     re.VERBOSE,
@@ -55,6 +58,10 @@ ITEM_BODY = re.compile(
 CODE_TOKEN = re.compile(r"(?P<code>[0-9]+)(?:\.(?P<minor>[0-9]+))?")
 RANGE_TOKEN = re.compile(rf"(?P<first>[0-9]+)\s*[{_D}]\s*(?P<last>[0-9]+)")
 SERIES_TEXT = re.compile(r"(?:series|系列)(?![A-Za-z])[\s,，:：;；.。]*(?P<text>.*)", re.I)
+# Codes are SQLite integers, and 18 digits always fit in its 64 bits. A longer number is a
+# typo, and loading it crashed the build (OverflowError; past 4300 digits int() itself
+# refuses), so it is reported like any other malformed code.
+MAX_CODE_DIGITS = 18
 TABLE_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 
 
@@ -100,6 +107,15 @@ def split_cells(line: str) -> list[str]:
 def cell_value(cell: str) -> str | None:
     """A lone dash (or an empty cell) means "no value"."""
     return None if cell == "" or (len(cell) == 1 and cell in DASHES) else cell
+
+
+def too_long(number: re.Match[str]) -> bool:
+    """Does a CODE_TOKEN or RANGE_TOKEN match hold a number longer than MAX_CODE_DIGITS?"""
+    return any(len(digits) > MAX_CODE_DIGITS for digits in number.groups() if digits)
+
+
+def too_long_problem(token: str) -> str:
+    return f"expected a code of at most {MAX_CODE_DIGITS} digits, found {show(token)}"
 
 
 def show(text: str, limit: int = 60) -> str:
@@ -302,7 +318,13 @@ class _Parser:
         separator = match["separator"] or ""
         code_match = CODE_TOKEN.fullmatch(token)
         if not code_match:
-            self.problem(line_no, f"expected a numeric code such as 404 or 403.14, found {token!r}")
+            # shortened like every other quote (a 50 MB token made a 50 MB message)
+            self.problem(
+                line_no, f"expected a numeric code such as 404 or 403.14, found {show(token)}"
+            )
+            return
+        if too_long(code_match):
+            self.problem(line_no, too_long_problem(token))
             return
         self.after = "item"
         series = SERIES_TEXT.fullmatch(text)
@@ -410,6 +432,10 @@ class _Parser:
         first = cells[0]
         name = cell_value(cells[1]) if self.table_width == 3 else None
         description = cell_value(cells[-1])
+        number = CODE_TOKEN.fullmatch(first) or RANGE_TOKEN.fullmatch(first)
+        if number and too_long(number):
+            self.problem(line_no, too_long_problem(first))
+            return
         if code_match := CODE_TOKEN.fullmatch(first):
             self.add_code(line_no, code_match, name, description, separator=None)
         elif range_match := RANGE_TOKEN.fullmatch(first):
@@ -429,7 +455,7 @@ class _Parser:
             self.problem(
                 line_no,
                 "expected a code such as 1000 or a range such as 3000–3999 in the first cell, "
-                f"found {first!r}",
+                f"found {show(first)}",
             )
 
 
