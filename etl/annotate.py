@@ -62,8 +62,10 @@ def annotate(doc: ParsedDocument, reference: Reference) -> ParsedDocument:
         else:
             missing.append(fact)
     _add_registry_rows(doc, missing, rows)
-    doc.source_issues, doc.unmatched_issues = _reviewed_issues(doc, reference, rows)
-    doc.source_issues += find_irregularities(doc)
+    # Registry rows have no lines, so one index of the lines serves both kinds of issue.
+    lines = index_lines(doc)
+    doc.source_issues, doc.unmatched_issues = _reviewed_issues(doc, reference, rows, lines)
+    doc.source_issues += find_irregularities(doc, lines)
     doc.source_issues.sort(key=lambda i: (i.line_no, i.origin, i.kind, i.quote))
     for number, issue in enumerate(doc.source_issues, start=1):
         issue.id = number
@@ -157,14 +159,14 @@ def _add_registry_rows(doc: ParsedDocument, facts: list[ReferenceFact], rows: di
 
 
 def _reviewed_issues(
-    doc: ParsedDocument, reference: Reference, rows: dict
+    doc: ParsedDocument, reference: Reference, rows: dict, lines: dict
 ) -> tuple[list[SourceIssue], int]:
     """Reviewed issues that apply: the row exists in the document and its line holds the quote.
 
     An issue about a row the document does not list simply does not apply; one whose row is
     listed but whose quote is gone (the text differs) is counted, so the build can say so.
+    `lines` is `index_lines(doc)`.
     """
-    lines = index_lines(doc)
     issues, unmatched = [], 0
     present = {p.id for p in doc.protocols}
     for issue in reference.issues:

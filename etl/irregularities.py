@@ -35,8 +35,12 @@ def describe_separator(separator: str) -> str:
     )
 
 
-def find_irregularities(doc: ParsedDocument) -> list[SourceIssue]:
-    lines = index_lines(doc)
+def find_irregularities(
+    doc: ParsedDocument, lines: dict[tuple[str, str], list[DocumentLine]] | None = None
+) -> list[SourceIssue]:
+    """`lines` is `index_lines(doc)` when the caller has it already (it is built once)."""
+    if lines is None:
+        lines = index_lines(doc)
     issues: list[SourceIssue] = []
     issues += _separators(doc, lines)
     issues += _mixed_dashes(doc, lines)
@@ -62,9 +66,13 @@ def _separators(doc: ParsedDocument, lines) -> list[SourceIssue]:
     if len(counts) < 2:
         return []
     usual = counts.most_common(1)[0][0]
+    # Grouped once: filtering all items for each protocol was quadratic in large documents.
+    by_protocol: dict[str, list] = {}
+    for row, column in items:
+        by_protocol.setdefault(row.protocol_id, []).append((row, column))
     issues = []
     for protocol in doc.protocols:
-        mine = [(row, column) for row, column in items if row.protocol_id == protocol.id]
+        mine = by_protocol.get(protocol.id, [])
         odd = [(row, column) for row, column in mine if row.separator != usual]
         if not odd:
             continue

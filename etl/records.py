@@ -7,6 +7,7 @@ None of them knows about SQLite.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class DocumentError(Exception):
         return "\n".join(p.format(path) for p in self.problems)
 
 
-@dataclass
+# The row records are slotted: a 100,000-code document makes some 300,000 of them, and
+# without a __dict__ each is smaller (about 13 MB less at peak) and quicker to read.
+@dataclass(slots=True)
 class Protocol:
     id: str
     name: str
@@ -41,7 +44,7 @@ class Protocol:
     description_zh: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeClass:
     id: str
     protocol_id: str
@@ -59,7 +62,7 @@ class CodeClass:
     note_en: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Code:
     id: str
     protocol_id: str
@@ -78,7 +81,7 @@ class Code:
     note_en: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Subcode:
     id: str
     code_id: str
@@ -98,7 +101,7 @@ class Subcode:
     note_en: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeRange:
     id: str
     protocol_id: str
@@ -114,7 +117,7 @@ class CodeRange:
     note_en: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentLine:
     line_no: int
     text: str
@@ -126,7 +129,7 @@ class DocumentLine:
     range_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceIssue:
     """Something wrong with the document, tied to the row and line it concerns."""
 
@@ -186,12 +189,15 @@ ROW_COLUMNS = {
 }
 
 
+_LINE_TARGETS = attrgetter(*ROW_COLUMNS.values())  # one C call instead of five getattr
+
+
 def index_lines(doc: ParsedDocument) -> dict[tuple[str, str], list[DocumentLine]]:
     """The document's lines by the row they produced or describe: (column, row id) -> lines."""
     index: dict[tuple[str, str], list[DocumentLine]] = {}
+    columns = tuple(ROW_COLUMNS.values())
     for line in doc.lines:
-        for column in ROW_COLUMNS.values():
-            row_id = getattr(line, column)
+        for column, row_id in zip(columns, _LINE_TARGETS(line), strict=True):
             if row_id is not None:
                 index.setdefault((column, row_id), []).append(line)
     return index
