@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from etl.build import DEFAULT_OUTPUT, DEFAULT_SOURCE, build_database
-from etl.export import DEFAULT_DOWNLOADS, export_downloads  # pandas only when it runs
+from etl.export import DEFAULT_DOWNLOADS, export_downloads  # imports pandas only when run
 from etl.metadata import DATABASE_NAME, METADATA_PATH, render_metadata
 from etl.records import DocumentError
 from etl.reference import DEFAULT_REFERENCE_DIR

@@ -15,13 +15,12 @@ from collections.abc import Iterable, Iterator
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-import sqlite_utils
-
 from etl import __version__
 from etl.records import ParsedDocument
 from etl.reference import ISSUE_KINDS, STATUSES
 from etl.schema import TABLES, Table, ensure_schema
 from etl.source import SourceText
+from etl.sqlite import sqlite_utils
 from etl.web.plugins.chinese_search import segment
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
+from etl.sqlite import sqlite_utils
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,18 @@ def test_staleness(tmp_path):
     assert not is_stale(db, [source])
     os.utime(source, (db.stat().st_mtime + 10, db.stat().st_mtime + 10))
     assert is_stale(db, [source])
+
+
+def test_the_build_path_imports_neither_pandas_nor_datasette():
+    # sqlite-utils would import pandas and numpy (250 ms) whenever installed; etl.sqlite hides them
+    completed = subprocess.run(
+        [sys.executable, "-c", "import sys, etl.cli; print(sorted(m for m in "
+         "('pandas', 'numpy', 'datasette') if m in sys.modules))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert completed.stdout == "[]\n"
+    import pandas  # still importable afterwards in the same process
+
+    from etl.sqlite import sqlite_utils
+
+    assert pandas.DataFrame and sqlite_utils.Database
