@@ -114,6 +114,11 @@ def write_database(doc: ParsedDocument, source: SourceText, output: Path) -> Non
         db.close()
         with open(temp, "rb+") as finished:
             os.fsync(finished.fileno())
+        # mkstemp makes the file private (0600); the database is for everyone who may read
+        # the folder, like any file the user creates.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, output)
     except BaseException:
         temp.unlink(missing_ok=True)

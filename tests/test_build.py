@@ -34,6 +34,9 @@ def test_build_writes_the_database_and_says_what_it_built(tmp_path):
     assert [r["id"] for r in db["subcode"].rows] == ["http-404.0"]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert os.listdir(output.parent) == ["x.db"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert output.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
 
 
 def test_default_paths_in_the_project(project_copy):
