@@ -88,14 +88,18 @@ def run_export(database: Path, output_dir: Path) -> None:
     )
 
 
+def database_option(help_text: str):
+    return click.option(
+        "--database",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_OUTPUT,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
-@click.option(
-    "--database",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
-    show_default=True,
-    help="SQLite file to export (run `status-codes build` first).",
-)
+@database_option("SQLite file to export (run `status-codes build` first).")
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -125,13 +129,9 @@ def is_stale(database: Path, inputs: list[Path]) -> bool:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=DEFAULT_SOURCE,
     show_default=True,
+    help="The document to build from when the database is missing or stale.",
 )
-@click.option(
-    "--database",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
-    show_default=True,
-)
+@database_option("SQLite file to serve; built first if missing or stale.")
 def serve(host: str, port: int, source: Path, database: Path) -> None:
     """Build the database and its downloads if missing or stale, then serve them with Datasette."""
     if database.stem != DATABASE_NAME:

@@ -44,8 +44,18 @@ class Protocol:
     description_zh: str | None = None
 
 
+@dataclass(slots=True, kw_only=True)
+class RegistryFacts:
+    """What the reference data says of a row (etl.annotate); None where no fact covers it."""
+
+    name_en: str | None = None
+    spec: str | None = None
+    status: str | None = None
+    note_en: str | None = None
+
+
 @dataclass(slots=True)
-class CodeClass:
+class CodeClass(RegistryFacts):
     id: str
     protocol_id: str
     digit: int
@@ -55,15 +65,10 @@ class CodeClass:
     max_code: int
     source_line: int | None
     description_zh: str | None = None
-    # From the reference data (etl.annotate); None where no fact covers the row.
-    name_en: str | None = None
-    spec: str | None = None
-    status: str | None = None
-    note_en: str | None = None
 
 
 @dataclass(slots=True)
-class Code:
+class Code(RegistryFacts):
     id: str
     protocol_id: str
     class_id: str | None
@@ -74,15 +79,10 @@ class Code:
     # How the item separated code and text: a dash character, "" for whitespace only,
     # None for table rows. Kept so irregular formatting can be reported, not fixed.
     separator: str | None = None
-    # From the reference data (etl.annotate); None where no fact covers the row.
-    name_en: str | None = None
-    spec: str | None = None
-    status: str | None = None
-    note_en: str | None = None
 
 
 @dataclass(slots=True)
-class Subcode:
+class Subcode(RegistryFacts):
     id: str
     code_id: str
     protocol_id: str
@@ -94,15 +94,10 @@ class Subcode:
     description_zh: str | None
     source_line: int | None
     separator: str | None = None
-    # From the reference data (etl.annotate); None where no fact covers the row.
-    name_en: str | None = None
-    spec: str | None = None
-    status: str | None = None
-    note_en: str | None = None
 
 
 @dataclass(slots=True)
-class CodeRange:
+class CodeRange(RegistryFacts):
     id: str
     protocol_id: str
     first_code: int
@@ -110,11 +105,6 @@ class CodeRange:
     name: str | None
     description_zh: str | None
     source_line: int | None
-    # From the reference data (etl.annotate); None where no fact covers the row.
-    name_en: str | None = None
-    spec: str | None = None
-    status: str | None = None
-    note_en: str | None = None
 
 
 @dataclass(slots=True)
