@@ -38,19 +38,22 @@ from etl.records import (
 # Hyphen-minus and the Unicode dashes people type or paste in its place.
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _D = re.escape(DASHES)
+# What may separate an item's code from its text: a dash, or a colon (`- 404：未找到`).
+SEPARATORS = DASHES + ":："
+_S = re.escape(SEPARATORS)
 
 PROTOCOL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:(?:[./+-]| )[A-Za-z0-9]+)*")
 CLASS_HEADING = re.compile(r"(?P<digit>[0-9])[xX]{2}(?![0-9A-Za-z])\s*(?P<title>.*)")
 ITEM = re.compile(r"[-*•]\s+(?P<body>.*)")
 ITEM_BODY = re.compile(
     rf"""
-    (?P<token>[^\s{_D}(（]+)
+    (?P<token>[^\s{_S}(（]+)
     # a qualifier such as `-(无)` stands between the code and the separator
-    (?:\s*+[{_D}]?\s*+[(（](?P<qualifier>[^()（）]*)[)）](?=\s*[{_D}]))?
+    (?:\s*+[{_D}]?\s*+[(（](?P<qualifier>[^()（）]*)[)）](?=\s*[{_S}]))?
     # Possessive `*+`/`++`: giving back spaces can never help the dash or bracket that
     # follows, and with plain `\s*[-]?\s*` side by side the engine tried every split of a run
     # of spaces, so an item line with 50,000 spaces after its code took minutes to parse.
-    (?:\s*+(?P<separator>[{_D}])\s*+|\s++)
+    (?:\s*+(?P<separator>[{_S}])\s*+|\s++)
     (?P<text>\S.*)
     """,
     re.VERBOSE,
@@ -346,6 +349,13 @@ class _Parser:
             self.add_line(line_no, "class description", class_id=code_class.id)
             return
         qualifier = match["qualifier"]
+        if qualifier is not None and code_match["minor"] is None:
+            # Qualifiers belong to sub-statuses (`404.0 -(无) –`); on a plain code the
+            # bracket is part of its text, kept whole rather than dropped.
+            rest = body[len(token) :].strip()
+            separator = rest[0] if rest[0] in SEPARATORS else ""
+            text = rest[len(separator) :].strip()
+            qualifier = None
         self.add_code(
             line_no,
             code_match,

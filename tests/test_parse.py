@@ -271,3 +271,13 @@ def test_table_without_separator_and_wrong_header_width():
         (2, "expected a table header with 2 or 3 cells (code | [name |] description), found 4 "
             "cells"),
     ]  # fmt: skip
+
+
+def test_colon_separators_and_other_dashes():
+    doc = parse("SMTP\n2xx\n- 250：完成。\n- 251: 转发。\n- 252 — 无法验证。\n- 253 -(注) : 保留\n")
+    assert [(c.code, c.separator, c.description_zh) for c in doc.codes] == [
+        (250, "：", "完成。"),
+        (251, ":", "转发。"),
+        (252, "—", "无法验证。"),
+        (253, "-", "(注) : 保留"),  # a qualifier is for sub-statuses; here it stays in the text
+    ]
