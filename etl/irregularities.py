@@ -173,9 +173,10 @@ def _untranslated_text(doc: ParsedDocument, lines) -> list[SourceIssue]:
 
 def _items_standing_for_descriptions(doc: ParsedDocument) -> list[SourceIssue]:
     issues = []
+    classes = {c.id: c for c in doc.classes}  # one lookup per line, not a scan of all classes
     for line in doc.lines:
         if line.kind == "class description" and ITEM.fullmatch(line.text):
-            code_class = next(c for c in doc.classes if c.id == line.class_id)
+            code_class = classes[line.class_id]
             explanation = (
                 f"Class {code_class.label} has no description line; this list item stands in "
                 "for one. It is read as the class description, not as a code."

@@ -122,24 +122,33 @@ def _read_csv(path: Path, columns: list[str], problems: list[Problem]) -> list[t
         return rows
 
 
-def _check_common(path: Path, line: int, row: dict, problems: list[Problem]) -> bool:
+def _common_problem(row: dict) -> str | None:
+    """What is wrong with a row's protocol or key, if anything."""
     if not PROTOCOL_ID.fullmatch(row["protocol"]):
-        problems.append(
-            Problem(
-                line, f"expected a protocol id such as http, found {row['protocol']!r}", str(path)
-            )
-        )
-        return False
+        return f"expected a protocol id such as http, found {row['protocol']!r}"
     if key_shape(row["key"]) is None:
-        problems.append(
-            Problem(
-                line,
-                "expected a key such as 404, 403.14, 4xx or 1016-1999, found " + repr(row["key"]),
-                str(path),
-            )
-        )
-        return False
-    return True
+        return f"expected a key such as 404, 403.14, 4xx or 1016-1999, found {row['key']!r}"
+    return None
+
+
+def _fact_problem(row: dict, seen: dict[tuple[str, str], str]) -> str | None:
+    if row["status"] not in STATUSES:
+        return f"expected a status ({', '.join(STATUSES)}), found {row['status']!r}"
+    if not row["name_en"] or not row["spec"]:
+        return "expected a name_en and a spec"
+    first = seen.get((row["protocol"], row["key"]))
+    if first:
+        return f"expected each key once, found {row['key']} again (first at {first})"
+    return None
+
+
+def _issue_problem(row: dict) -> str | None:
+    if row["kind"] not in ISSUE_KINDS or row["kind"] in DETECTED_KINDS:
+        reviewed = [k for k in ISSUE_KINDS if k not in DETECTED_KINDS]
+        return f"expected a kind ({', '.join(reviewed)}), found {row['kind']!r}"
+    if not row["quote"] or not row["explanation"]:
+        return "expected a quote and an explanation"
+    return None
 
 
 def read_reference(directory: Path) -> Reference:
@@ -154,33 +163,11 @@ def read_reference(directory: Path) -> Reference:
     seen: dict[tuple[str, str], str] = {}
     for path in sorted(directory.glob("codes-*.csv")):
         for line, row in _read_csv(path, FACT_COLUMNS, problems):
-            if not _check_common(path, line, row, problems):
+            message = _common_problem(row) or _fact_problem(row, seen)
+            if message:
+                problems.append(Problem(line, message, str(path)))
                 continue
-            where = f"{path}:{line}"
-            if row["status"] not in STATUSES:
-                problems.append(
-                    Problem(
-                        line,
-                        f"expected a status ({', '.join(STATUSES)}), found {row['status']!r}",
-                        str(path),
-                    )
-                )
-                continue
-            if not row["name_en"] or not row["spec"]:
-                problems.append(Problem(line, "expected a name_en and a spec", str(path)))
-                continue
-            identity = (row["protocol"], row["key"])
-            if identity in seen:
-                problems.append(
-                    Problem(
-                        line,
-                        f"expected each key once, found {row['key']} again "
-                        f"(first at {seen[identity]})",
-                        str(path),
-                    )  # fmt: skip
-                )
-                continue
-            seen[identity] = where
+            seen[(row["protocol"], row["key"])] = f"{path}:{line}"
             reference.facts.append(
                 ReferenceFact(
                     protocol_id=row["protocol"],
@@ -193,20 +180,9 @@ def read_reference(directory: Path) -> Reference:
             )
     for path in sorted(directory.glob("issues-*.csv")):
         for line, row in _read_csv(path, ISSUE_COLUMNS, problems):
-            if not _check_common(path, line, row, problems):
-                continue
-            if row["kind"] not in ISSUE_KINDS or row["kind"] in DETECTED_KINDS:
-                reviewed = [k for k in ISSUE_KINDS if k not in DETECTED_KINDS]
-                problems.append(
-                    Problem(
-                        line,
-                        f"expected a kind ({', '.join(reviewed)}), found {row['kind']!r}",
-                        str(path),
-                    )
-                )
-                continue
-            if not row["quote"] or not row["explanation"]:
-                problems.append(Problem(line, "expected a quote and an explanation", str(path)))
+            message = _common_problem(row) or _issue_problem(row)
+            if message:
+                problems.append(Problem(line, message, str(path)))
                 continue
             reference.issues.append(
                 ReferenceIssue(

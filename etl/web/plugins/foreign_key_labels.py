@@ -15,12 +15,12 @@ import markupsafe
 from datasette import hookimpl
 from datasette.utils import escape_sqlite, tilde_encode
 
-# (database, table) -> {column: (other table, other column, label column)}
-_links: dict[tuple[str, str], dict[str, tuple[str, str, str]]] = {}
+# (Datasette instance, database, table) -> {column: (other table, other column, label column)}
+_links: dict[tuple[int, str, str], dict[str, tuple[str, str, str]]] = {}
 
 
 async def _links_of(datasette, database: str, table: str) -> dict[str, tuple[str, str, str]]:
-    key = (database, table)
+    key = (id(datasette), database, table)
     if key not in _links:
         db = datasette.get_database(database)
         links = {}
@@ -54,7 +54,7 @@ def render_cell(value, column, table, database, datasette):
     # Table pages pass already-expanded foreign keys as dicts; query pages have no table.
     if table is None or value is None or isinstance(value, dict | bytes):
         return None
-    known = _links.get((database, table))
+    known = _links.get((id(datasette), database, table))
     if known is not None and column not in known:
         return None  # the common case: no query, no coroutine
 
