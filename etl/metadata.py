@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from etl.schema import TABLES, VIEWS
 from etl.web.queries import CANNED_QUERIES
 
@@ -82,4 +80,6 @@ def build_metadata() -> dict:
 
 
 def render_metadata() -> str:
+    import yaml  # here, not at the top: `status-codes build` imports this module, not yaml
+
     return HEADER + yaml.safe_dump(build_metadata(), allow_unicode=True, sort_keys=False, width=100)
