@@ -423,11 +423,13 @@ def table(name: str) -> Table:
     return next(t for t in TABLES if t.name == name)
 
 
-def _entry_select(kind: str) -> str:
+def entry_select(kind: str, where: str | None = None) -> str:
     """One arm of the `entry` view: codes, sub-statuses or ranges, with everything joined in.
 
     NULL columns are cast to their type, so they keep the column's affinity and Datasette's
     URL filters (`?minor=14`, which compare text parameters) match as they do on tables.
+    A canned query passes `where` (on the arm's aliases c, s or r) to read the few rows it
+    needs through the tables' indexes: a query on the view itself builds all of it first.
     """
     alias, row = {"code": ("c", "c"), "subcode": ("s", "s"), "range": ("r", "r")}[kind]
     issues = f"from source_issue i where i.{kind}_id = {alias}.id"
@@ -437,24 +439,25 @@ def _entry_select(kind: str) -> str:
         (select group_concat(kind, '; ') from (select distinct i.kind {issues} order by i.kind))
             as issue_kinds,
         (select group_concat(i.explanation, ' | ') {issues}) as issue_explanations"""
+    condition = f"\n    where {where}" if where else ""
     if kind == "code":
         return f"""
     select c.id as id, 'code' as kind, c.protocol_id, p.name as protocol, c.class_id,
         k.label as class_label, k.title_zh as class_title_zh, c.code,
         cast(null as text) as subcode, cast(null as integer) as minor, c.code as first_code,
         c.code as last_code, c.name, cast(null as text) as qualifier_zh, c.description_zh,{common}
-    from code c join protocol p on p.id = c.protocol_id left join class k on k.id = c.class_id"""
+    from code c join protocol p on p.id = c.protocol_id left join class k on k.id = c.class_id{condition}"""
     if kind == "subcode":
         return f"""
     select s.id, 'subcode', c.protocol_id, p.name, c.class_id, k.label, k.title_zh, c.code,
         s.subcode, s.minor, c.code, c.code, null, s.qualifier_zh, s.description_zh,{common}
     from subcode s join code c on c.id = s.code_id join protocol p on p.id = c.protocol_id
-        left join class k on k.id = c.class_id"""
+        left join class k on k.id = c.class_id{condition}"""
     return f"""
     select r.id, 'range', r.protocol_id, p.name, null, null, null, cast(null as integer),
         null, cast(null as integer), r.first_code, r.last_code, r.name, null, r.description_zh,
         {common}
-    from range r join protocol p on p.id = r.protocol_id"""
+    from range r join protocol p on p.id = r.protocol_id{condition}"""
 
 
 ENTRY = View(
@@ -464,7 +467,7 @@ ENTRY = View(
         "protocol, with the protocol, class, the document's text, the registry's name, spec "
         "and status, and the document's known issues joined in. The table to download."
     ),
-    sql=" union all ".join(_entry_select(k) for k in ("code", "subcode", "range"))
+    sql=" union all ".join(entry_select(k) for k in ("code", "subcode", "range"))
     + "\n    order by protocol_id, first_code, last_code desc, minor, id",
     columns=(
         Column("id", str, "The row's id in its own table: code, subcode or range."),
