@@ -70,10 +70,17 @@ URLS = (
     Url("floor: /-/versions.json", "/-/versions.json"),
     Url("lookup JSON (table filter)", "/status_codes/code.json?code=404&_shape=array"),
     Url("lookup JSON (canned query)", "/status_codes/lookup.json?q=404&_shape=array", True),
+    # 超时 ("timeout"), percent-encoded for the load tool
+    Url(
+        "search JSON (canned query)", "/status_codes/search.json?q=%E8%B6%85%E6%97%B6&_shape=array"
+    ),
     Url("table JSON, filtered", "/status_codes/code.json?protocol_id=http&class_id=http-4xx"),
     Url("table HTML", "/status_codes/code"),
 )
 LOOKUP_NAMES = ("lookup JSON (table filter)", "lookup JSON (canned query)")
+# The lookup the site offers (home page box, README) and the one the target is for. The table
+# filter finds the same code through Datasette's table view and is shown for comparison.
+TARGET_LOOKUP = "lookup JSON (canned query)"
 
 # The build needs neither pandas nor numpy, but sqlite_utils imports both whenever they are
 # installed (for extra column types). The floor is every other third-party package that
@@ -330,6 +337,8 @@ def check_url(base: str, url: Url) -> str | None:
         rows = json.loads(body)
         if not rows or not any("404" in str(row.get("code")) for row in rows):
             raise RuntimeError(f"{url.path} did not find 404: {body[:300]!r}")
+    if url.name.startswith("search") and not json.loads(body):
+        raise RuntimeError(f"{url.path} found nothing")
     return None
 
 
@@ -553,7 +562,7 @@ def report(info: dict, build: dict | None, scaling: dict | None, serving: dict |
             "subtracts the fixed cost, measured on a 10-code document (cold "
             f"{fixed['seconds'] * 1e3:.0f} ms; in-process {fixed['in_process'] * 1e3:.0f} ms "
             f"wall, {fixed['in_process_cpu'] * 1e3:.0f} ms CPU: start-up, schema, search-index "
-            "set-up, VACUUM), and divides by the other codes. The per-code target is judged on "
+            "set-up), and divides by the other codes. The per-code target is judged on "
             "net CPU µs/code: start-up does not swamp it and other processes on the machine "
             "do not inflate it.",
             "",
@@ -583,18 +592,20 @@ def report(info: dict, build: dict | None, scaling: dict | None, serving: dict |
         results = serving["results"]
         floor_name = URLS[0].name
         floor = results[floor_name]["rps"]
-        for name in LOOKUP_NAMES:
-            if name in results:
-                ratio = results[name]["rps"] / floor
-                targets.append(
-                    (f"{name} ≥ 0.9× floor req/s", f"{ratio:.2f}×", ratio >= TARGETS["lookup"])
-                )
+        if TARGET_LOOKUP in results:
+            ratio = results[TARGET_LOOKUP]["rps"] / floor
+            targets.append(
+                (f"{TARGET_LOOKUP} ≥ 0.9× floor req/s", f"{ratio:.2f}×", ratio >= TARGETS["lookup"])
+            )
         out += [
             "## c. Serving (`status-codes serve`, 127.0.0.1)",
             "",
             f"{serving['client']}, 1 thread, {serving['connections']} connections, "
             f"{serving['seconds']} s per URL, {serving['rounds']} interleaved rounds "
             "(median), after a 1 s warm-up each; server and client share the machine.",
+            "",
+            f"The target is for the {TARGET_LOOKUP}, the lookup the site offers; the table "
+            "filter finds the same code through Datasette's table view, for comparison.",
             "",
             "| URL | path | req/s | × floor | p50 ms | p99 ms |",
             "|---|---|---:|---:|---:|---:|",
@@ -630,7 +641,11 @@ def kept_notes() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter load tests")
-    parser.add_argument("--runs", type=int, help="cold runs per build (default 7, quick 3)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help="cold runs of the real-document build (default 15, quick 3); scaling does 5 (quick 3)",
+    )
     parser.add_argument("--seconds", type=int, help="load test per URL and round (default 5)")
     parser.add_argument("--rounds", type=int, help="rounds over the URLs (default 2)")
     parser.add_argument("--connections", type=int, default=4)
@@ -639,7 +654,9 @@ def main() -> None:
     )
     parser.add_argument("--no-write", action="store_true", help="print only, keep results.md")
     args = parser.parse_args()
-    runs = args.runs or (3 if args.quick else 7)
+    # The real-document build takes a fifth of a second, so 15 runs cost little and steady the
+    # median on a shared machine (7 gave 1.46-1.72x for the same tree).
+    runs = args.runs or (3 if args.quick else 15)
     seconds = args.seconds or (2 if args.quick else 5)
     rounds = args.rounds or (1 if args.quick else 2)
     only = set(args.only or ("build", "scaling", "serving"))
@@ -655,7 +672,7 @@ def main() -> None:
             build = bench_build(runs, tmp)
         if "scaling" in only:
             print("b. scaling …", file=sys.stderr)
-            scaling = bench_scaling(SIZES, max(3, runs - 2), tmp)
+            scaling = bench_scaling(SIZES, 3 if args.quick else 5, tmp)
         if "serving" in only:
             print("c. serving …", file=sys.stderr)
             serving = bench_serving(seconds, rounds, args.connections, tmp)
