@@ -45,8 +45,8 @@ def table_schema(spec: Table | View) -> dict:
                 "reference": {"resource": table, "fields": [target]},
             }
             for column in spec.columns
-            if column.references is not None
-            for table, target in [column.references.split(".")]
+            if column.foreign_key is not None
+            for table, target in [column.foreign_key]
         ]
         if foreign_keys:
             schema["foreignKeys"] = foreign_keys

@@ -21,6 +21,14 @@ class Column:
     not_null: bool = False
     references: str | None = None  # "table.column"
 
+    @property
+    def foreign_key(self) -> tuple[str, str] | None:
+        """(table, column) this column refers to, or None."""
+        if self.references is None:
+            return None
+        table, column = self.references.split(".")
+        return table, column
+
 
 @dataclass(frozen=True)
 class Table:
@@ -512,7 +520,7 @@ VIEWS: tuple[View, ...] = (ENTRY,)
 
 def _targets(spec: Table) -> set[str]:
     """The other tables `spec` has foreign keys to."""
-    return {c.references.split(".")[0] for c in spec.columns if c.references} - {spec.name}
+    return {c.foreign_key[0] for c in spec.columns if c.foreign_key} - {spec.name}
 
 
 def _unblocked_by(first: Table, remaining: list[Table], created: set[str]) -> int:
@@ -536,7 +544,7 @@ def creation_order(tables: tuple[Table, ...]) -> list[tuple[Table, list[Column]]
     foreign key declared at creation costs nothing, while adding one later rebuilds the table
     (sqlite-utils' transform, about 8 ms each). Tables whose targets all exist come first, in
     declared order; a cycle (code.source_line -> document_line -> code) is broken at the table
-    whose creation lets the most others follow, so one table is rebuilt, not every one.
+    whose creation lets the most others follow, so one table waits for its keys, not every one.
     """
     remaining = list(tables)
     created: set[str] = set()
@@ -551,7 +559,7 @@ def creation_order(tables: tuple[Table, ...]) -> list[tuple[Table, list[Column]]
         deferred = [
             c
             for c in spec.columns
-            if c.references and c.references.split(".")[0] not in created | {spec.name}
+            if c.foreign_key and c.foreign_key[0] not in created | {spec.name}
         ]
         order.append((spec, deferred))
         created.add(spec.name)
@@ -566,9 +574,7 @@ def _create_table(db: sqlite_utils.Database, spec: Table, without: list[Column])
         pk=spec.primary_key,
         not_null={c.name for c in spec.columns if c.not_null},
         foreign_keys=[
-            (c.name, *c.references.split("."))
-            for c in spec.columns
-            if c.references and c not in without
+            (c.name, *c.foreign_key) for c in spec.columns if c.foreign_key and c not in without
         ],
     )
 
@@ -590,7 +596,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         if not deferred:
             continue
         if spec.name in existing:  # from an earlier run: add whatever keys it lacks
-            db.add_foreign_keys([(spec.name, c.name, *c.references.split(".")) for c in deferred])
+            db.add_foreign_keys([(spec.name, c.name, *c.foreign_key) for c in deferred])
         else:
             db[spec.name].drop()
             _create_table(db, spec, without=[])
